@@ -110,14 +110,7 @@ export interface NoopStep extends StepBase {
 }
 
 export type BuiltinStep =
-  | ShellStep
-  | HttpStep
-  | TransformStep
-  | AssertStep
-  | DelayStep
-  | ApprovalStep
-  | LogStep
-  | NoopStep;
+  ShellStep | HttpStep | TransformStep | AssertStep | DelayStep | ApprovalStep | LogStep | NoopStep;
 
 /** Steps of types registered later (plugins) keep their extra fields here untyped. */
 export type Step = BuiltinStep | (StepBase & Record<string, unknown>);
