@@ -36,6 +36,8 @@ module.exports = tseslint.config(
             { sourceTag: 'scope:worker', onlyDependOnLibsWithTags: ['scope:worker', 'scope:shared'] },
             { sourceTag: 'scope:cli', onlyDependOnLibsWithTags: ['scope:cli', 'scope:shared', 'scope:api'] },
             { sourceTag: 'scope:shared', onlyDependOnLibsWithTags: ['scope:shared'] },
+            // The language library is pure: it may import only other pure libraries.
+            { sourceTag: 'purity:pure', onlyDependOnLibsWithTags: ['purity:pure'] },
           ],
         },
       ],
