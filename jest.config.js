@@ -28,6 +28,8 @@ const common = {
 
 /** @type {import('jest').Config} */
 module.exports = {
+  // Integration tests wait on real servers; Jest reads this only at the top level.
+  testTimeout: 120000,
   projects: [
     {
       ...common,
@@ -41,7 +43,6 @@ module.exports = {
       testMatch: ['<rootDir>/{apps,libs,tests}/**/*.int.spec.ts'],
       globalSetup: '<rootDir>/jest/integration-setup.ts',
       globalTeardown: '<rootDir>/jest/integration-teardown.ts',
-      testTimeout: 120000,
     },
   ],
 };

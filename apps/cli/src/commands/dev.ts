@@ -1,0 +1,117 @@
+/**
+ * `warden dev`: the whole stack on embedded defaults (Temporal dev server, PostgreSQL, the API
+ * and a worker), with every child's output prefixed and Ctrl-C stopping everything.
+ */
+import { join, resolve } from 'node:path';
+import type { Command } from 'commander';
+import {
+  DevstackError,
+  formatStackSummary,
+  startDevStack,
+  type DevStack,
+  type ServiceContext,
+  type ServiceSpec,
+} from '@warden/devstack';
+
+const REPO_ROOT = resolve(__dirname, '..', '..', '..', '..');
+
+export interface DevOptions {
+  dataDir: string;
+  repoRoot: string;
+}
+
+/** --data-dir is taken relative to where the command runs; the default lives in the checkout. */
+export function devOptions(raw: { dataDir?: string }, cwd: string, repoRoot: string = REPO_ROOT): DevOptions {
+  return { dataDir: raw.dataDir ? resolve(cwd, raw.dataDir) : join(repoRoot, '.warden', 'data'), repoRoot };
+}
+
+/** The API and the worker, run from source, wired to the stack. */
+export function devServices(ctx: ServiceContext, repoRoot: string, env: NodeJS.ProcessEnv): ServiceSpec[] {
+  const shared: NodeJS.ProcessEnv = {
+    ...env,
+    DATABASE_URL: ctx.databaseUrl,
+    TEMPORAL_ADDRESS: ctx.temporalAddress,
+    TEMPORAL_NAMESPACE: ctx.temporalNamespace,
+    // The dev stack runs the examples, shell steps included; an explicit setting still wins.
+    WARDEN_MAX_PROFILE: env.WARDEN_MAX_PROFILE || 'elevated',
+  };
+  const fromSource = (file: string) => ({
+    command: process.execPath,
+    args: ['-r', '@swc-node/register', join(repoRoot, file)],
+    cwd: repoRoot,
+  });
+  return [
+    {
+      name: 'api',
+      ...fromSource('apps/api/src/main.ts'),
+      env: { ...shared, PORT: String(ctx.apiPort) },
+      readyUrl: `http://127.0.0.1:${ctx.apiPort}/readyz`,
+    },
+    { name: 'worker', ...fromSource('apps/worker/src/main.ts'), env: shared },
+  ];
+}
+
+export function registerDevCommand(program: Command): void {
+  program
+    .command('dev')
+    .description('run the whole stack locally: Temporal, PostgreSQL, the API and a worker')
+    .option('--data-dir <dir>', 'where Temporal and PostgreSQL keep their data (default: .warden/data)')
+    .action(async (raw: { dataDir?: string }) => {
+      process.exitCode = await runDev(devOptions(raw, process.cwd()));
+    });
+}
+
+const write = (line: string) => process.stdout.write(`${line}\n`);
+const say = (line: string) => write(`[dev] ${line}`);
+
+async function runDev(opts: DevOptions): Promise<number> {
+  let onSignal: (signal: NodeJS.Signals) => void = () => undefined;
+  let signals = 0;
+  const signalled = new Promise<NodeJS.Signals>((resolveSignal) => {
+    onSignal = (signal) => {
+      signals += 1;
+      // A second Ctrl-C does not wait for a clean stop; children die with us (SIGKILL on exit).
+      if (signals > 1) process.exit(130);
+      say(`${signal}: stopping (again to force)`);
+      resolveSignal(signal);
+    };
+  });
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  try {
+    let stack: DevStack;
+    try {
+      stack = await startDevStack({
+        dataDir: opts.dataDir,
+        services: (ctx) => devServices(ctx, opts.repoRoot, process.env),
+        onProgress: say,
+        log: (source, line) => write(`[${source}] ${line}`),
+      });
+    } catch (error) {
+      say(`could not start the stack: ${describeError(error)}`);
+      return 1;
+    }
+    if (signals > 0) {
+      await stack.stop();
+      return 0;
+    }
+    formatStackSummary(stack.summary).forEach(write);
+    const outcome = await Promise.race([
+      signalled.then((signal) => ({ signal })),
+      stack.unexpectedExit.then((reason) => ({ reason })),
+    ]);
+    if ('reason' in outcome) say(`${outcome.reason}; stopping the stack`);
+    // Ctrl-C in a terminal reaches every child too: give them a moment to finish on their own.
+    await stack.stop({ graceMs: 'signal' in outcome && outcome.signal === 'SIGINT' ? 3_000 : 0 });
+    say('stopped');
+    return 'reason' in outcome ? 1 : 0;
+  } finally {
+    process.removeListener('SIGINT', onSignal);
+    process.removeListener('SIGTERM', onSignal);
+  }
+}
+
+function describeError(error: unknown): string {
+  if (error instanceof DevstackError) return `[${error.code}] ${error.message}`;
+  return error instanceof Error ? error.message : String(error);
+}

@@ -1,0 +1,35 @@
+import { startDevArgs } from './temporal-server';
+
+describe('startDevArgs', () => {
+  it('binds to loopback, runs headless and in memory by default', () => {
+    expect(startDevArgs({ port: 7233, ui: false, namespace: 'default' })).toEqual([
+      'server',
+      'start-dev',
+      '--ip',
+      '127.0.0.1',
+      '--port',
+      '7233',
+      '--log-format',
+      'text',
+      '--headless',
+    ]);
+  });
+
+  it('adds the UI port, the database file, an extra namespace and extra arguments', () => {
+    const args = startDevArgs({
+      port: 7300,
+      ui: true,
+      uiPort: 8300,
+      dbFilename: '/data/temporal.db',
+      namespace: 'acme',
+      extraArgs: ['--dynamic-config-value', 'x=1'],
+    });
+    expect(args).not.toContain('--headless');
+    expect(args.join(' ')).toContain('--ui-port 8300 --db-filename /data/temporal.db --namespace acme');
+    expect(args.slice(-2)).toEqual(['--dynamic-config-value', 'x=1']);
+  });
+
+  it('does not pass the default namespace, which the server always creates', () => {
+    expect(startDevArgs({ port: 1, ui: false, namespace: 'default' })).not.toContain('--namespace');
+  });
+});

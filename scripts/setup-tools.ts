@@ -1,0 +1,20 @@
+// Runs before `npm test` and `npm start`: finds or builds the Temporal CLI with visible progress,
+// so a first run on a fresh machine builds it here instead of silently inside Jest's setup.
+import { describeTemporalCli, resolveTemporalCli, temporalCliCachePath } from '@warden/devstack';
+
+async function main(): Promise<void> {
+  const say = (line: string) => process.stdout.write(`[setup-tools] ${line}\n`);
+  const cli = await resolveTemporalCli({ onProgress: say });
+  say(`Temporal CLI: ${describeTemporalCli(cli)}`);
+  if (cli.source === 'sdk-download')
+    say(`to work offline, put a temporal binary at ${temporalCliCachePath()}`);
+}
+
+main().catch((error: unknown) => {
+  const code =
+    typeof error === 'object' && error !== null && 'code' in error ? ` [${String(error.code)}]` : '';
+  process.stderr.write(
+    `[setup-tools] failed${code}: ${error instanceof Error ? error.message : String(error)}\n`,
+  );
+  process.exitCode = 1;
+});
