@@ -1,0 +1,138 @@
+import { SECURITY_PROFILES, type SecurityProfile } from '@warden/definition';
+
+/** Raised at boot; names the variable so the operator knows what to fix. */
+export class ConfigError extends Error {
+  constructor(
+    readonly variable: string,
+    message: string,
+  ) {
+    super(`${variable}: ${message}`);
+    this.name = 'ConfigError';
+  }
+}
+
+type Env = Record<string, string | undefined>;
+
+/** The API's configuration, read from the environment once at boot and validated. */
+export class ApiConfig {
+  /** PORT: TCP port to listen on (0 picks a free one). Default 3000. */
+  readonly port: number;
+  /** HOST: interface to bind. Default 127.0.0.1 (local only). */
+  readonly host: string;
+  /** DATABASE_URL: PostgreSQL connection URL. Required. Sensitive (holds a password). */
+  readonly databaseUrl: string;
+  /** TEMPORAL_ADDRESS: host:port of the Temporal frontend. Default 127.0.0.1:7233. */
+  readonly temporalAddress: string;
+  /** TEMPORAL_NAMESPACE: Temporal namespace of the pooled tenants. Default 'default'. */
+  readonly temporalNamespace: string;
+  /**
+   * WARDEN_MAX_PROFILE: the most privileged security profile any run may get. Default
+   * 'elevated' so the examples run on a dev machine, 'standard' when NODE_ENV=production.
+   */
+  readonly maxProfile: SecurityProfile;
+  /** WARDEN_BODY_LIMIT_BYTES: largest accepted request body. Default 1 MiB. */
+  readonly bodyLimitBytes: number;
+
+  constructor(values: {
+    port: number;
+    host: string;
+    databaseUrl: string;
+    temporalAddress: string;
+    temporalNamespace: string;
+    maxProfile: SecurityProfile;
+    bodyLimitBytes: number;
+  }) {
+    this.port = values.port;
+    this.host = values.host;
+    this.databaseUrl = values.databaseUrl;
+    this.temporalAddress = values.temporalAddress;
+    this.temporalNamespace = values.temporalNamespace;
+    this.maxProfile = values.maxProfile;
+    this.bodyLimitBytes = values.bodyLimitBytes;
+  }
+
+  /** Reads and validates every variable; throws ConfigError naming the first bad one. */
+  static fromEnv(env: Env): ApiConfig {
+    return new ApiConfig({
+      port: integerVar(env, 'PORT', 3000, 0, 65535),
+      host: stringVar(env, 'HOST', '127.0.0.1'),
+      databaseUrl: databaseUrlVar(env),
+      temporalAddress: hostPortVar(env, 'TEMPORAL_ADDRESS', '127.0.0.1:7233'),
+      temporalNamespace: stringVar(env, 'TEMPORAL_NAMESPACE', 'default'),
+      maxProfile: profileVar(env, env.NODE_ENV === 'production' ? 'standard' : 'elevated'),
+      bodyLimitBytes: integerVar(env, 'WARDEN_BODY_LIMIT_BYTES', 1024 * 1024, 1024, 64 * 1024 * 1024),
+    });
+  }
+
+  /** For logs: the password in DATABASE_URL is masked. */
+  describe(): Record<string, string | number> {
+    return {
+      PORT: this.port,
+      HOST: this.host,
+      DATABASE_URL: maskUrlPassword(this.databaseUrl),
+      TEMPORAL_ADDRESS: this.temporalAddress,
+      TEMPORAL_NAMESPACE: this.temporalNamespace,
+      WARDEN_MAX_PROFILE: this.maxProfile,
+      WARDEN_BODY_LIMIT_BYTES: this.bodyLimitBytes,
+    };
+  }
+}
+
+function stringVar(env: Env, name: string, fallback: string): string {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  if (raw.trim() !== raw) throw new ConfigError(name, 'must not start or end with whitespace');
+  return raw;
+}
+
+function integerVar(env: Env, name: string, fallback: number, min: number, max: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  if (!/^\d+$/.test(raw)) throw new ConfigError(name, `must be a whole number, got '${raw}'`);
+  const value = Number(raw);
+  if (value < min || value > max)
+    throw new ConfigError(name, `must be between ${min} and ${max}, got ${value}`);
+  return value;
+}
+
+function hostPortVar(env: Env, name: string, fallback: string): string {
+  const value = stringVar(env, name, fallback);
+  const match = /^(\[[0-9a-fA-F:]+\]|[A-Za-z0-9.-]+):(\d{1,5})$/.exec(value);
+  if (!match || Number(match[2]) > 65535) throw new ConfigError(name, `must be host:port, got '${value}'`);
+  return value;
+}
+
+function databaseUrlVar(env: Env): string {
+  const raw = env.DATABASE_URL;
+  if (raw === undefined || raw === '') {
+    throw new ConfigError('DATABASE_URL', 'is required (e.g. postgres://user:pass@127.0.0.1:5432/warden)');
+  }
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new ConfigError('DATABASE_URL', 'is not a valid URL');
+  }
+  if (url.protocol !== 'postgres:' && url.protocol !== 'postgresql:') {
+    throw new ConfigError('DATABASE_URL', `must use postgres:// or postgresql://, got '${url.protocol}//'`);
+  }
+  return raw;
+}
+
+function profileVar(env: Env, fallback: SecurityProfile): SecurityProfile {
+  const raw = env.WARDEN_MAX_PROFILE;
+  if (raw === undefined || raw === '') return fallback;
+  const profile = SECURITY_PROFILES.find((p) => p === raw);
+  if (!profile)
+    throw new ConfigError(
+      'WARDEN_MAX_PROFILE',
+      `must be one of ${SECURITY_PROFILES.join(', ')}, got '${raw}'`,
+    );
+  return profile;
+}
+
+function maskUrlPassword(raw: string): string {
+  const url = new URL(raw);
+  if (url.password) url.password = '***';
+  return url.toString();
+}

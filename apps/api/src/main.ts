@@ -1,0 +1,35 @@
+import { Logger } from '@nestjs/common';
+import { runMigrations } from '@warden/persistence';
+import { createApp } from './app';
+import { ApiConfig, ConfigError } from './config/api.config';
+import { OPENAPI_JSON_PATH, OPENAPI_UI_PATH } from './openapi';
+
+async function main(): Promise<void> {
+  const logger = new Logger('warden-api');
+  const config = ApiConfig.fromEnv(process.env);
+  logger.log(`configuration: ${JSON.stringify(config.describe())}`);
+
+  const applied = await runMigrations(config.databaseUrl);
+  logger.log(
+    applied.length > 0 ? `migrations applied: ${applied.join(', ')}` : 'database schema is up to date',
+  );
+
+  const app = await createApp(config);
+  app.enableShutdownHooks();
+  await app.listen(config.port, config.host);
+  const base = (await app.getUrl()).replace('[::1]', 'localhost');
+  logger.log(`API          ${base}/v1`);
+  logger.log(`OpenAPI UI   ${base}/${OPENAPI_UI_PATH}`);
+  logger.log(`OpenAPI JSON ${base}/${OPENAPI_JSON_PATH}`);
+  logger.log(`Readiness    ${base}/readyz`);
+}
+
+main().catch((err: unknown) => {
+  // Boot failures are operator problems: one clear line, no stack for configuration errors.
+  const message =
+    err instanceof ConfigError
+      ? `invalid configuration: ${err.message}`
+      : String(err instanceof Error ? (err.stack ?? err.message) : err);
+  process.stderr.write(`warden-api failed to start: ${message}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,17 @@
+import type { ApprovalDecision, RunArgs, RunState } from '@warden/engine';
+
+/**
+ * What the runs feature needs from the durable engine. The Temporal implementation is the
+ * only one in production; services depend on this port so they can be tested with a fake.
+ * Methods throw RunError `engine_unavailable` when the engine cannot be reached.
+ */
+export abstract class RunEngine {
+  /** Starts the run; starting an already started (or finished) run is a success, never a second run. */
+  abstract start(args: RunArgs): Promise<void>;
+  /** The live or final state; undefined when the engine has never seen this run. */
+  abstract state(runId: string): Promise<RunState | undefined>;
+  /** Whether the run has ended; undefined when the engine has never seen it. Needs no worker. */
+  abstract hasEnded(runId: string): Promise<boolean | undefined>;
+  abstract signalApproval(runId: string, decision: ApprovalDecision): Promise<void>;
+  abstract requestCancel(runId: string): Promise<void>;
+}

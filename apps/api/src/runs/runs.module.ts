@@ -1,0 +1,20 @@
+import { Module } from '@nestjs/common';
+import { WorkflowsModule } from '../workflows/workflows.module';
+import { RunControlService } from './run-control.service';
+import { RunEngine } from './run-engine';
+import { RunStateMirror } from './run-state-mirror';
+import { RunsController } from './runs.controller';
+import { RunsService } from './runs.service';
+import { TemporalRunEngine } from './temporal-run-engine';
+
+@Module({
+  imports: [WorkflowsModule],
+  controllers: [RunsController],
+  providers: [
+    RunsService,
+    RunControlService,
+    RunStateMirror,
+    { provide: RunEngine, useClass: TemporalRunEngine },
+  ],
+})
+export class RunsModule {}

@@ -1,0 +1,158 @@
+import { randomUUID } from 'node:crypto';
+import { Injectable } from '@nestjs/common';
+import {
+  checkProfile,
+  minProfile,
+  planWorkflow,
+  resolveRunInputs,
+  type Problem,
+  type WorkflowDefinition,
+} from '@warden/definition';
+import { temporalWorkflowIdFor } from '@warden/engine';
+import { RunRepository, WorkflowRepository, type RunEntity, type TenantScope } from '@warden/persistence';
+import { ApiConfig } from '../config/api.config';
+import { WorkflowsService } from '../workflows/workflows.service';
+import { RunEngine } from './run-engine';
+import { RunStateMirror } from './run-state-mirror';
+import {
+  toRunSummary,
+  toRunView,
+  type DryRunResult,
+  type RunListQuery,
+  type RunStarted,
+  type RunSummary,
+  type RunView,
+  type StartRunBody,
+} from './runs.dto';
+import { RunError } from './runs.errors';
+
+export type StartOutcome = { kind: 'plan'; body: DryRunResult } | { kind: 'started'; body: RunStarted };
+
+@Injectable()
+export class RunsService {
+  constructor(
+    private readonly runs: RunRepository,
+    private readonly workflowRepository: WorkflowRepository,
+    private readonly workflows: WorkflowsService,
+    private readonly engine: RunEngine,
+    private readonly mirror: RunStateMirror,
+    private readonly config: ApiConfig,
+  ) {}
+
+  /**
+   * Checks inputs and profile before anything exists, then records the run and starts it.
+   * With an idempotency key the same key always answers with the same run and never starts
+   * a second one (the unique key in PostgreSQL and the run-derived Temporal id both guard it).
+   */
+  async start(
+    scope: TenantScope,
+    workflowId: string,
+    body: StartRunBody,
+    idempotencyKey?: string,
+  ): Promise<StartOutcome> {
+    if (!body.dryRun && idempotencyKey !== undefined) {
+      const earlier = await this.runs.findByIdempotencyKey(scope, idempotencyKey);
+      if (earlier) return { kind: 'started', body: await this.resume(scope, earlier, workflowId) };
+    }
+    const { workflow, version } = await this.workflows.pinned(scope, workflowId, body.version);
+    const definition = version.definition;
+    const resolved = resolveRunInputs(definition, body.inputs ?? {});
+    throwIfErrors(resolved.problems, 'invalid_inputs', 'the run inputs');
+    const profile = minProfile(definition.security_profile ?? this.config.maxProfile, this.config.maxProfile);
+    throwIfErrors(checkProfile(definition, profile), 'profile_violation', `security profile '${profile}'`);
+    if (body.dryRun) {
+      return {
+        kind: 'plan',
+        body: { plan: planWorkflow(definition, resolved.values), profile, inputs: resolved.values },
+      };
+    }
+
+    const runId = randomUUID();
+    const { run, created } = await this.runs.create(scope, {
+      id: runId,
+      workflowId,
+      workflowVersion: version.version,
+      inputs: resolved.values,
+      profile,
+      temporalWorkflowId: temporalWorkflowIdFor(runId),
+      ...(idempotencyKey !== undefined ? { idempotencyKey } : {}),
+    });
+    if (!created) return { kind: 'started', body: await this.resume(scope, run, workflowId) };
+    return { kind: 'started', body: await this.launch(scope, run, workflow.name, definition) };
+  }
+
+  async get(scope: TenantScope, runId: string): Promise<RunView> {
+    const { run, state } = await this.mirror.observe(scope, await this.find(scope, runId));
+    const workflow = await this.workflowRepository.findById(scope, run.workflowId);
+    return toRunView(run, workflow?.name ?? '', state);
+  }
+
+  async list(scope: TenantScope, query: RunListQuery): Promise<RunSummary[]> {
+    await this.mirror.refreshActive(scope, { ...(query.workflowId ? { workflowId: query.workflowId } : {}) });
+    const runs = await this.runs.list(scope, {
+      ...(query.workflowId ? { workflowId: query.workflowId } : {}),
+      ...(query.status ? { status: query.status } : {}),
+      limit: query.limit ? Number(query.limit) : 50,
+    });
+    return runs.map(toRunSummary);
+  }
+
+  async find(scope: TenantScope, runId: string): Promise<RunEntity> {
+    const run = await this.runs.findById(scope, runId);
+    if (!run) throw new RunError('run_not_found', `no run with id '${runId}'`);
+    return run;
+  }
+
+  /** A repeated key: the earlier run, started now if an earlier attempt stopped short of it. */
+  private async resume(scope: TenantScope, run: RunEntity, workflowId: string): Promise<RunStarted> {
+    if (run.workflowId !== workflowId) {
+      throw new RunError(
+        'idempotency_key_reused',
+        `this Idempotency-Key already started run ${run.id} of another workflow; use a new key`,
+        { runId: run.id, workflowId: run.workflowId },
+      );
+    }
+    if (run.status !== 'pending') return started(run, run.status);
+    const { workflow, version } = await this.workflows.pinned(scope, run.workflowId, run.workflowVersion);
+    return this.launch(scope, run, workflow.name, version.definition);
+  }
+
+  private async launch(
+    scope: TenantScope,
+    run: RunEntity,
+    workflowName: string,
+    definition: WorkflowDefinition,
+  ): Promise<RunStarted> {
+    await this.engine.start({
+      runId: run.id,
+      tenantId: scope.tenantId,
+      workflowId: run.workflowId,
+      workflowName,
+      workflowVersion: run.workflowVersion,
+      definition,
+      inputs: run.inputs,
+      profile: run.profile,
+    });
+    await this.runs.markStarted(scope, run.id, new Date());
+    return started(run, 'running');
+  }
+}
+
+function started(run: RunEntity, status: RunStarted['status']): RunStarted {
+  return { runId: run.id, status, workflowId: run.workflowId, workflowVersion: run.workflowVersion };
+}
+
+function throwIfErrors(
+  problems: Problem[],
+  code: 'invalid_inputs' | 'profile_violation',
+  what: string,
+): void {
+  const errors = problems.filter((p) => p.severity === 'error');
+  if (errors.length === 0) return;
+  const first = errors[0]!;
+  throw new RunError(
+    code,
+    `${what}: ${errors.length} problem${errors.length === 1 ? '' : 's'}; first: ${first.path}: ${first.message}`,
+    { problems: errors },
+  );
+}

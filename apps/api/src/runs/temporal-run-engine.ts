@@ -1,0 +1,104 @@
+import { Injectable } from '@nestjs/common';
+import {
+  Client,
+  isGrpcServiceError,
+  ServiceError,
+  WorkflowExecutionAlreadyStartedError,
+  WorkflowNotFoundError,
+} from '@temporalio/client';
+import {
+  approvalSignal,
+  getRunState,
+  RunNotFoundError,
+  taskQueueFor,
+  temporalWorkflowIdFor,
+  WARDEN_WORKFLOW_TYPE,
+  type ApprovalDecision,
+  type RunArgs,
+  type RunState,
+} from '@warden/engine';
+import { RunError } from './runs.errors';
+import { RunEngine } from './run-engine';
+
+/** Bounds every engine call so an unreachable server or a missing worker cannot hang a request. */
+const CALL_DEADLINE_MS = 10_000;
+
+// gRPC status codes that mean "the engine is not reachable right now".
+const UNAVAILABLE = 14;
+const DEADLINE_EXCEEDED = 4;
+
+@Injectable()
+export class TemporalRunEngine extends RunEngine {
+  constructor(private readonly client: Client) {
+    super();
+  }
+
+  async start(args: RunArgs): Promise<void> {
+    try {
+      await this.call(() =>
+        this.client.workflow.start(WARDEN_WORKFLOW_TYPE, {
+          taskQueue: taskQueueFor(args.tenantId),
+          workflowId: temporalWorkflowIdFor(args.runId),
+          // A workflow id is used once, ever: a repeated start after the run ended must not run it again.
+          workflowIdReusePolicy: 'REJECT_DUPLICATE',
+          args: [args],
+          memo: { tenantId: args.tenantId },
+        }),
+      );
+    } catch (err) {
+      if (err instanceof WorkflowExecutionAlreadyStartedError) return;
+      throw err;
+    }
+  }
+
+  async state(runId: string): Promise<RunState | undefined> {
+    try {
+      return await this.call(() => getRunState(this.client, runId));
+    } catch (err) {
+      if (err instanceof RunNotFoundError) return undefined;
+      throw err;
+    }
+  }
+
+  async hasEnded(runId: string): Promise<boolean | undefined> {
+    try {
+      const description = await this.call(() => this.handle(runId).describe());
+      return description.status.name !== 'RUNNING';
+    } catch (err) {
+      if (err instanceof WorkflowNotFoundError) return undefined;
+      throw err;
+    }
+  }
+
+  async signalApproval(runId: string, decision: ApprovalDecision): Promise<void> {
+    await this.call(() => this.handle(runId).signal(approvalSignal, decision));
+  }
+
+  async requestCancel(runId: string): Promise<void> {
+    await this.call(() => this.handle(runId).cancel());
+  }
+
+  private handle(runId: string) {
+    return this.client.workflow.getHandle(temporalWorkflowIdFor(runId));
+  }
+
+  private async call<T>(fn: () => Promise<T>): Promise<T> {
+    try {
+      return await this.client.withDeadline(Date.now() + CALL_DEADLINE_MS, fn);
+    } catch (err) {
+      if (isUnavailable(err)) {
+        throw new RunError(
+          'engine_unavailable',
+          'the workflow engine did not answer in time; try again shortly',
+        );
+      }
+      throw err;
+    }
+  }
+}
+
+function isUnavailable(err: unknown): boolean {
+  if (isGrpcServiceError(err)) return err.code === UNAVAILABLE || err.code === DEADLINE_EXCEEDED;
+  if (err instanceof ServiceError) return err.cause === undefined || isUnavailable(err.cause);
+  return false;
+}

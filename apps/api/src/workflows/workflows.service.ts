@@ -1,0 +1,172 @@
+import { Injectable } from '@nestjs/common';
+import { parseWorkflow, type ParseResult, type WorkflowDefinition } from '@warden/definition';
+import {
+  PersistenceError,
+  WorkflowRepository,
+  sourceChecksum,
+  type TenantScope,
+  type WorkflowEntity,
+  type WorkflowVersionEntity,
+} from '@warden/persistence';
+import { ApiConfig } from '../config/api.config';
+import type { WorkflowSource } from './workflow-source';
+import {
+  toVersionSummary,
+  toWorkflowDetail,
+  toWorkflowSummary,
+  type ValidationResult,
+  type VersionSummary,
+  type WorkflowDetail,
+  type WorkflowSummary,
+  type WorkflowWritten,
+} from './workflows.dto';
+import { WorkflowError } from './workflows.errors';
+
+/** A definition version pinned for a run. */
+export interface PinnedVersion {
+  workflow: WorkflowEntity;
+  version: WorkflowVersionEntity;
+}
+
+@Injectable()
+export class WorkflowsService {
+  constructor(
+    private readonly workflows: WorkflowRepository,
+    private readonly config: ApiConfig,
+  ) {}
+
+  validate(source: WorkflowSource): ValidationResult {
+    const { problems } = this.parse(source);
+    return { valid: !problems.some((p) => p.severity === 'error'), problems };
+  }
+
+  async create(scope: TenantScope, source: WorkflowSource): Promise<WorkflowWritten> {
+    const { definition, warnings } = this.parseValid(source);
+    try {
+      const { workflow, version } = await this.workflows.create(scope, {
+        ...storedSource(source),
+        definition,
+      });
+      return written(workflow, version, true, warnings);
+    } catch (err) {
+      if (err instanceof PersistenceError && err.code === 'workflow_name_taken') {
+        const [existing] = await this.workflows.list(scope, { name: definition.name, limit: 1 });
+        throw new WorkflowError(
+          'workflow_exists',
+          `a workflow named '${definition.name}' already exists; PUT /v1/workflows/${existing?.id ?? ':id'} adds a version`,
+          { workflowId: existing?.id, problems: [{ path: 'name', message: 'is already taken' }] },
+        );
+      }
+      throw err;
+    }
+  }
+
+  /** A new immutable version; the same text as the current version changes nothing. */
+  async update(scope: TenantScope, workflowId: string, source: WorkflowSource): Promise<WorkflowWritten> {
+    const { workflow, version: current } = await this.pinned(scope, workflowId);
+    const { definition, warnings } = this.parseValid(source);
+    if (definition.name !== workflow.name) {
+      throw new WorkflowError(
+        'workflow_name_mismatch',
+        `the definition is named '${definition.name}' but this workflow is '${workflow.name}'`,
+        { problems: [{ path: 'name', message: `must be '${workflow.name}'` }] },
+      );
+    }
+    if (current.checksum === sourceChecksum(source.text)) return written(workflow, current, false, warnings);
+    try {
+      const added = await this.workflows.addVersion(scope, workflowId, {
+        ...storedSource(source),
+        definition,
+      });
+      if (!added) throw notFound(workflowId);
+      return written(added.workflow, added.version, true, warnings);
+    } catch (err) {
+      if (err instanceof PersistenceError && err.code === 'version_conflict') {
+        throw new WorkflowError('concurrent_update', 'another version was added at the same time; retry');
+      }
+      throw err;
+    }
+  }
+
+  async list(scope: TenantScope, filter: { name?: string }): Promise<WorkflowSummary[]> {
+    const workflows = await this.workflows.list(scope, filter);
+    const versions = await this.workflows.currentVersions(scope, workflows);
+    const byWorkflow = new Map(versions.map((v) => [v.workflowId, v]));
+    return workflows.flatMap((w) => {
+      const current = byWorkflow.get(w.id);
+      return current ? [toWorkflowSummary(w, current)] : [];
+    });
+  }
+
+  async get(scope: TenantScope, workflowId: string): Promise<WorkflowDetail> {
+    const { workflow, version } = await this.pinned(scope, workflowId);
+    return toWorkflowDetail(workflow, version);
+  }
+
+  async versions(scope: TenantScope, workflowId: string): Promise<VersionSummary[]> {
+    const workflow = await this.workflows.findById(scope, workflowId);
+    if (!workflow) throw notFound(workflowId);
+    const versions = await this.workflows.listVersions(scope, workflowId);
+    return versions.map((v) => toVersionSummary(v, workflow.currentVersion));
+  }
+
+  /** The given version of a workflow (default: current), for starting or planning a run. */
+  async pinned(scope: TenantScope, workflowId: string, version?: number): Promise<PinnedVersion> {
+    const workflow = await this.workflows.findById(scope, workflowId);
+    if (!workflow) throw notFound(workflowId);
+    const wanted = version ?? workflow.currentVersion;
+    const found = await this.workflows.findVersion(scope, workflowId, wanted);
+    if (!found) {
+      throw new WorkflowError('version_not_found', `workflow '${workflow.name}' has no version ${wanted}`, {
+        problems: [{ path: 'version', message: `must be between 1 and ${workflow.currentVersion}` }],
+      });
+    }
+    return { workflow, version: found };
+  }
+
+  private parse(source: WorkflowSource): ParseResult {
+    return parseWorkflow(source.text, { maxProfile: this.config.maxProfile });
+  }
+
+  private parseValid(source: WorkflowSource): {
+    definition: WorkflowDefinition;
+    warnings: ParseResult['problems'];
+  } {
+    const { definition, problems } = this.parse(source);
+    const errors = problems.filter((p) => p.severity === 'error');
+    if (!definition || errors.length > 0) {
+      const first = errors[0];
+      const where = first?.line !== undefined ? ` at line ${first.line}, column ${first.column ?? 1}` : '';
+      throw new WorkflowError(
+        'invalid_definition',
+        `the definition has ${errors.length} problem${errors.length === 1 ? '' : 's'}; first${where}: ${first?.message ?? 'invalid'}`,
+        { problems },
+      );
+    }
+    return { definition, warnings: problems };
+  }
+}
+
+function storedSource(source: WorkflowSource): { source: string; format: WorkflowSource['format'] } {
+  return { source: source.text, format: source.format };
+}
+
+function written(
+  workflow: WorkflowEntity,
+  version: WorkflowVersionEntity,
+  created: boolean,
+  warnings: ParseResult['problems'],
+): WorkflowWritten {
+  return {
+    id: workflow.id,
+    name: workflow.name,
+    version: version.version,
+    checksum: version.checksum,
+    created,
+    warnings,
+  };
+}
+
+function notFound(workflowId: string): WorkflowError {
+  return new WorkflowError('workflow_not_found', `no workflow with id '${workflowId}'`);
+}

@@ -1,0 +1,52 @@
+import { DataSource } from 'typeorm';
+import { RunEntity } from './entities/run.entity';
+import { TenantEntity } from './entities/tenant.entity';
+import { WorkflowVersionEntity } from './entities/workflow-version.entity';
+import { WorkflowEntity } from './entities/workflow.entity';
+import { InitialSchema1732262400000 } from './migrations/1732262400000-initial-schema';
+
+export const ENTITIES = [TenantEntity, WorkflowEntity, WorkflowVersionEntity, RunEntity];
+
+/** In order; a new migration is appended here and never edited afterwards. */
+export const MIGRATIONS = [InitialSchema1732262400000];
+
+export interface DataSourceOptions {
+  /** Connection pool size (default 10). */
+  poolSize?: number;
+}
+
+/**
+ * A DataSource for Warden's schema, not yet initialized. The schema only ever changes through
+ * MIGRATIONS: `synchronize` stays off, and a test fails when the entities drift from them.
+ */
+export function createDataSource(url: string, opts: DataSourceOptions = {}): DataSource {
+  return new DataSource({
+    type: 'postgres',
+    url,
+    entities: ENTITIES,
+    migrations: MIGRATIONS,
+    migrationsTableName: 'warden_migrations',
+    synchronize: false,
+    migrationsRun: false,
+    installExtensions: false,
+    poolSize: opts.poolSize ?? 10,
+    logging: false,
+  });
+}
+
+/** Applies pending migrations in one transaction; returns the names applied. */
+export async function runMigrations(url: string): Promise<string[]> {
+  const dataSource = createDataSource(url, { poolSize: 1 });
+  await dataSource.initialize();
+  try {
+    const applied = await dataSource.runMigrations({ transaction: 'all' });
+    return applied.map((m) => m.name);
+  } finally {
+    await dataSource.destroy();
+  }
+}
+
+/** `SELECT 1`: used by readiness checks; touches no tenant data. */
+export async function pingDatabase(dataSource: DataSource): Promise<void> {
+  await dataSource.query('SELECT 1');
+}

@@ -1,0 +1,159 @@
+import { createHash, randomUUID } from 'node:crypto';
+import type { WorkflowDefinition } from '@warden/definition';
+import type { DataSource, EntityManager } from 'typeorm';
+import { WorkflowVersionEntity, type SourceFormat } from './entities/workflow-version.entity';
+import { WorkflowEntity } from './entities/workflow.entity';
+import { isUuid } from './ids';
+import { PersistenceError, uniqueViolation } from './persistence.errors';
+import type { TenantScope } from './tenant-scope';
+
+export interface NewWorkflowVersion {
+  source: string;
+  format: SourceFormat;
+  definition: WorkflowDefinition;
+}
+
+export interface WorkflowWithVersion {
+  workflow: WorkflowEntity;
+  version: WorkflowVersionEntity;
+}
+
+export interface WorkflowListFilter {
+  name?: string;
+  limit?: number;
+}
+
+/** sha256 of the source text, hex: lets clients see whether a version's text changed. */
+export function sourceChecksum(source: string): string {
+  return createHash('sha256').update(source, 'utf8').digest('hex');
+}
+
+/** Workflows and their immutable versions, always within one tenant. */
+export class WorkflowRepository {
+  constructor(private readonly dataSource: DataSource) {}
+
+  /** Creates the workflow with version 1. Throws PersistenceError `workflow_name_taken`. */
+  async create(scope: TenantScope, input: NewWorkflowVersion): Promise<WorkflowWithVersion> {
+    try {
+      return await this.dataSource.transaction(async (m) => {
+        const workflow = m.create(WorkflowEntity, {
+          id: randomUUID(),
+          tenantId: scope.tenantId,
+          name: input.definition.name,
+          description: input.definition.description ?? null,
+          currentVersion: 1,
+        });
+        await m.save(workflow);
+        const version = await insertVersion(m, scope, workflow.id, 1, input);
+        return { workflow, version };
+      });
+    } catch (err) {
+      if (uniqueViolation(err) === 'uq_workflows_tenant_name') {
+        throw new PersistenceError(
+          'workflow_name_taken',
+          `a workflow named '${input.definition.name}' already exists`,
+        );
+      }
+      throw err;
+    }
+  }
+
+  /**
+   * Appends the next version and makes it current. The workflow row is locked so concurrent
+   * writers get consecutive numbers. Returns undefined when the workflow does not exist.
+   */
+  async addVersion(
+    scope: TenantScope,
+    workflowId: string,
+    input: NewWorkflowVersion,
+  ): Promise<WorkflowWithVersion | undefined> {
+    if (!isUuid(workflowId)) return undefined;
+    try {
+      return await this.dataSource.transaction(async (m) => {
+        const workflow = await m.findOne(WorkflowEntity, {
+          where: { tenantId: scope.tenantId, id: workflowId },
+          lock: { mode: 'pessimistic_write' },
+        });
+        if (!workflow) return undefined;
+        const next = workflow.currentVersion + 1;
+        const version = await insertVersion(m, scope, workflow.id, next, input);
+        workflow.currentVersion = next;
+        workflow.description = input.definition.description ?? null;
+        return { workflow: await m.save(workflow), version };
+      });
+    } catch (err) {
+      if (uniqueViolation(err) === 'uq_workflow_versions_workflow_version') {
+        throw new PersistenceError('version_conflict', 'another version was written at the same time');
+      }
+      throw err;
+    }
+  }
+
+  async findById(scope: TenantScope, id: string): Promise<WorkflowEntity | undefined> {
+    if (!isUuid(id)) return undefined;
+    const found = await this.dataSource.manager.findOne(WorkflowEntity, {
+      where: { tenantId: scope.tenantId, id },
+    });
+    return found ?? undefined;
+  }
+
+  async list(scope: TenantScope, filter: WorkflowListFilter = {}): Promise<WorkflowEntity[]> {
+    return this.dataSource.manager.find(WorkflowEntity, {
+      where: { tenantId: scope.tenantId, ...(filter.name !== undefined ? { name: filter.name } : {}) },
+      order: { name: 'ASC' },
+      take: filter.limit ?? 100,
+    });
+  }
+
+  /** Newest first; `source` and `definition` are included. */
+  async listVersions(scope: TenantScope, workflowId: string): Promise<WorkflowVersionEntity[]> {
+    if (!isUuid(workflowId)) return [];
+    return this.dataSource.manager.find(WorkflowVersionEntity, {
+      where: { tenantId: scope.tenantId, workflowId },
+      order: { version: 'DESC' },
+    });
+  }
+
+  async findVersion(
+    scope: TenantScope,
+    workflowId: string,
+    version: number,
+  ): Promise<WorkflowVersionEntity | undefined> {
+    if (!isUuid(workflowId)) return undefined;
+    const found = await this.dataSource.manager.findOne(WorkflowVersionEntity, {
+      where: { tenantId: scope.tenantId, workflowId, version },
+    });
+    return found ?? undefined;
+  }
+
+  /** The current versions of several workflows at once (for lists). */
+  async currentVersions(scope: TenantScope, workflows: WorkflowEntity[]): Promise<WorkflowVersionEntity[]> {
+    if (workflows.length === 0) return [];
+    return this.dataSource.manager
+      .createQueryBuilder(WorkflowVersionEntity, 'v')
+      .innerJoin(WorkflowEntity, 'w', 'w.id = v.workflow_id AND w.current_version = v.version')
+      .where('v.tenant_id = :tenantId', { tenantId: scope.tenantId })
+      .andWhere('v.workflow_id IN (:...ids)', { ids: workflows.map((w) => w.id) })
+      .getMany();
+  }
+}
+
+async function insertVersion(
+  m: EntityManager,
+  scope: TenantScope,
+  workflowId: string,
+  version: number,
+  input: NewWorkflowVersion,
+): Promise<WorkflowVersionEntity> {
+  const row = Object.assign(new WorkflowVersionEntity(), {
+    id: randomUUID(),
+    tenantId: scope.tenantId,
+    workflowId,
+    version,
+    source: input.source,
+    format: input.format,
+    definition: input.definition,
+    checksum: sourceChecksum(input.source),
+  });
+  return m.save(row);
+}

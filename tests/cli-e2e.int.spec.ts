@@ -1,0 +1,139 @@
+import { spawn } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { REPO_ROOT, startApiHarness, type ApiHarness } from './api-harness';
+
+interface CliResult {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** `warden ...` as a child process; asynchronous so the in-process API keeps serving. */
+function warden(args: string[], timeoutMs = 60_000): Promise<CliResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['-r', '@swc-node/register', 'apps/cli/src/main.ts', ...args], {
+      cwd: REPO_ROOT,
+      env: { ...process.env, NO_COLOR: '1' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`warden ${args.join(' ')} timed out; stdout: ${stdout} stderr: ${stderr}`));
+    }, timeoutMs);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout, stderr });
+    });
+  });
+}
+
+describe('warden CLI, end to end', () => {
+  let api: ApiHarness;
+  const dir = mkdtempSync(join(tmpdir(), 'warden-cli-'));
+
+  beforeAll(async () => {
+    api = await startApiHarness({ worker: true });
+  });
+  afterAll(async () => {
+    await api.close();
+  });
+
+  it('validate prints file:line:col code per problem and exits 1', async () => {
+    const broken = join(dir, 'broken.yaml');
+    writeFileSync(
+      broken,
+      [
+        'name: broken',
+        'version: 1.0',
+        'steps:',
+        '  - id: a',
+        '    type: shell',
+        '    command: "echo hi"',
+        '    depends_on: [ghost]',
+        '',
+      ].join('\n'),
+    );
+    const result = await warden(['validate', broken, 'examples/hello-world.yaml']);
+    expect(result).toMatchObject({ code: 1 });
+    expect(result.stdout).toContain(`${broken}:7:18 unknown_dependency `);
+    expect(result.stdout).not.toContain('hello-world.yaml:');
+    expect(result.stderr).not.toMatch(/\bat .*\.(ts|js):\d+/);
+  });
+
+  it('validate exits 0 on the examples and 2 on a missing file', async () => {
+    const valid = await warden(['validate', 'examples/hello-world.yaml', 'examples/deploy-application.yaml']);
+    expect(valid).toMatchObject({ code: 0 });
+    const missing = await warden(['validate', join(dir, 'nope.yaml')]);
+    expect(missing).toMatchObject({ code: 2 });
+    expect(missing.stderr).toContain('nope.yaml: cannot read the file (ENOENT)');
+  });
+
+  it('plan checks inputs first, then prints rendered commands', async () => {
+    const refused = await warden(['plan', 'examples/deploy-application.yaml', '--input', 'environment=qa']);
+    expect(refused).toMatchObject({ code: 2 });
+    expect(refused.stderr).toContain('inputs.environment input_validation');
+    const planned = await warden(['plan', 'examples/deploy-application.yaml', '--input', 'environment=prod']);
+    expect(planned).toMatchObject({ code: 0 });
+    expect(planned.stdout).toContain('argv: ["kubectl","apply","-f","k8s/prod/"]');
+    expect(planned.stdout).toContain('when steps.run-tests.exit_code == 0 -> decided at run time');
+  });
+
+  it('run registers hello-world, follows it, prints Hello Ada! and exits 0', async () => {
+    const result = await warden([
+      'run',
+      'examples/hello-world.yaml',
+      '--input',
+      'name=Ada',
+      '--api',
+      api.url,
+    ]);
+    expect(result).toMatchObject({ code: 0, stderr: '' });
+    expect(result.stdout).toMatch(
+      /(registered hello-world version \d+|hello-world version \d+ is up to date|updated hello-world)/,
+    );
+    expect(result.stdout).toMatch(/\+\s*\d+\.\d+s\s+greet\s+succeeded/);
+    expect(result.stdout).toContain('Hello Ada!');
+
+    const again = await warden(['run', 'examples/hello-world.yaml', '--api', api.url]);
+    expect(again).toMatchObject({ code: 0 });
+    expect(again.stdout).toContain('is up to date');
+    expect(again.stdout).toContain('Hello Developer!');
+  });
+
+  it('run exits 1 with the error when the run fails, and 2 on usage errors', async () => {
+    const failing = join(dir, 'failing.yaml');
+    writeFileSync(
+      failing,
+      [
+        'name: cli-failing',
+        'version: 1.0',
+        'steps:',
+        '  - id: check',
+        '    type: assert',
+        '    condition: "1 == 2"',
+        '    message: "numbers disagree"',
+        '',
+      ].join('\n'),
+    );
+    const failed = await warden(['run', failing, '--api', api.url]);
+    expect(failed).toMatchObject({ code: 1 });
+    expect(failed.stderr).toContain('numbers disagree');
+
+    const usage = await warden([
+      'run',
+      'examples/deploy-application.yaml',
+      '--input',
+      'environment',
+      '--api',
+      api.url,
+    ]);
+    expect(usage).toMatchObject({ code: 2 });
+    expect(usage.stderr).toContain("--input 'environment': expected key=value");
+  });
+});
