@@ -1,0 +1,155 @@
+import { Context } from '@temporalio/activity';
+import { ApplicationFailure } from '@temporalio/common';
+import { profileAllows } from '@warden/definition';
+import { attemptDeadline, throwIfCancelled, withHeartbeat } from './heartbeat';
+import {
+  ACTIVITY_ERROR_TYPES,
+  type ActivityLimits,
+  type EngineLogger,
+  type HttpActivityInput,
+  type HttpActivityResult,
+} from '../activity-contract';
+
+/** Statuses worth another attempt: the server may answer differently next time. */
+export function isRetryableStatus(status: number): boolean {
+  return status >= 500 || status === 408 || status === 429;
+}
+
+export function statusExpected(status: number, expected: number[]): boolean {
+  return expected.length === 0 ? status >= 200 && status < 300 : expected.includes(status);
+}
+
+/** The same key on every attempt and every worker, so the receiver can de-duplicate. */
+export function idempotencyKey(runId: string, stepId: string): string {
+  return `${runId}:${stepId}`;
+}
+
+function requestHeaders(input: HttpActivityInput): Record<string, string> {
+  const headers: Record<string, string> = {};
+  for (const [name, value] of Object.entries(input.headers)) headers[name.toLowerCase()] = value;
+  if (input.body !== undefined && headers['content-type'] === undefined) {
+    headers['content-type'] = typeof input.body === 'string' ? 'text/plain' : 'application/json';
+  }
+  headers['idempotency-key'] = idempotencyKey(input.runId, input.stepId);
+  return headers;
+}
+
+function requestBody(body: unknown): string | undefined {
+  if (body === undefined) return undefined;
+  return typeof body === 'string' ? body : JSON.stringify(body);
+}
+
+async function readCapped(response: Response, cap: number): Promise<{ text: string; truncated: boolean }> {
+  if (response.body === null) return { text: '', truncated: false };
+  const reader = response.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  let truncated = false;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    if (size + value.length > cap) {
+      chunks.push(value.subarray(0, cap - size));
+      truncated = true;
+      await reader.cancel();
+      break;
+    }
+    chunks.push(value);
+    size += value.length;
+  }
+  return { text: Buffer.concat(chunks).toString('utf8'), truncated };
+}
+
+function parseBody(text: string, contentType: string | null, truncated: boolean): unknown {
+  if (truncated || contentType === null || !/\bjson\b/i.test(contentType)) return text;
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return text;
+  }
+}
+
+function checkUrl(url: string): void {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    throw ApplicationFailure.create({
+      type: ACTIVITY_ERROR_TYPES.invalidRequest,
+      message: `invalid url '${url}'`,
+      nonRetryable: true,
+    });
+  }
+  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') {
+    throw ApplicationFailure.create({
+      type: ACTIVITY_ERROR_TYPES.invalidRequest,
+      message: `url scheme '${parsed.protocol}' is not allowed; use http or https`,
+      nonRetryable: true,
+    });
+  }
+}
+
+export function createRunHttp(logger: EngineLogger, limits: ActivityLimits) {
+  return async function runHttp(input: HttpActivityInput): Promise<HttpActivityResult> {
+    if (!profileAllows(input.profile, 'http')) {
+      throw ApplicationFailure.create({
+        type: ACTIVITY_ERROR_TYPES.profileViolation,
+        message: `security profile '${input.profile}' does not allow http steps`,
+        nonRetryable: true,
+      });
+    }
+    checkUrl(input.url);
+    const ctx = Context.current();
+    const deadline = AbortSignal.timeout(Math.max(1, attemptDeadline(Date.now()) - Date.now()));
+    const signal = AbortSignal.any([ctx.cancellationSignal, deadline]);
+    const method = input.method.toUpperCase();
+    let response: Response;
+    let body: { text: string; truncated: boolean };
+    try {
+      ({ response, body } = await withHeartbeat(limits.heartbeatIntervalMs, async () => {
+        const res = await fetch(input.url, {
+          method,
+          headers: requestHeaders(input),
+          body: requestBody(input.body),
+          signal,
+          redirect: 'manual',
+        });
+        return { response: res, body: await readCapped(res, limits.maxHttpResponseBytes) };
+      }));
+    } catch (err) {
+      throwIfCancelled();
+      if (deadline.aborted) {
+        throw ApplicationFailure.create({
+          type: ACTIVITY_ERROR_TYPES.stepTimeout,
+          message: `step '${input.stepId}' exceeded its timeout`,
+        });
+      }
+      const reason = err instanceof Error && err.cause instanceof Error ? err.cause.message : String(err);
+      throw ApplicationFailure.create({
+        type: ACTIVITY_ERROR_TYPES.httpRequestFailed,
+        message: `${method} ${input.url} failed: ${reason}`,
+      });
+    }
+    const headers: Record<string, string> = {};
+    response.headers.forEach((value, name) => {
+      headers[name] = value;
+    });
+    const parsed = parseBody(body.text, response.headers.get('content-type'), body.truncated);
+    logger.info('http step answered', { runId: input.runId, stepId: input.stepId, status: response.status });
+    if (!statusExpected(response.status, input.expected_status)) {
+      throw ApplicationFailure.create({
+        type: ACTIVITY_ERROR_TYPES.httpStatus,
+        message: `${method} ${input.url} answered ${response.status}`,
+        nonRetryable: !isRetryableStatus(response.status),
+        details: [{ status: response.status, headers, body: parsed, attempt: ctx.info.attempt }],
+      });
+    }
+    return {
+      status: response.status,
+      headers,
+      body: parsed,
+      truncated: body.truncated,
+      attempt: ctx.info.attempt,
+    };
+  };
+}

@@ -1,0 +1,42 @@
+/**
+ * @warden/engine: runs Warden definitions durably on Temporal. One generic workflow
+ * (`wardenRun`, in ./workflows) interprets a pinned definition; shell and http steps are
+ * activities built by createActivities. Node side only: workflow code imports
+ * `@warden/engine/workflows` instead.
+ *
+ *   const worker = await createWardenWorker({ connection, tenantId });
+ *   await client.workflow.start(WARDEN_WORKFLOW_TYPE, {
+ *     taskQueue: taskQueueFor(tenantId), workflowId: temporalWorkflowIdFor(runId), args: [runArgs] });
+ */
+export {
+  WARDEN_WORKFLOW_TYPE,
+  DEFAULT_TENANT_ID,
+  RUN_FAILED_ERROR_TYPE,
+  taskQueueFor,
+  temporalWorkflowIdFor,
+  approvalSignal,
+  runStateQuery,
+  type ApprovalDecision,
+  type RunArgs,
+  type RunState,
+  type StepState,
+  type StepError,
+  type StepApproval,
+} from './shared';
+export {
+  ACTIVITY_ERROR_TYPES,
+  type ActivityDeps,
+  type ActivityLimits,
+  type EngineLogger,
+  type WardenActivities,
+  type ShellActivityInput,
+  type ShellActivityResult,
+  type HttpActivityInput,
+  type HttpActivityResult,
+} from './activity-contract';
+export { STEP_ERROR_CODES, type StepErrorCode } from './workflows/step-failure';
+export { createActivities } from './activities';
+export { DEFAULT_ACTIVITY_LIMITS } from './activities/limits';
+export { createWardenWorker, type WardenWorkerOptions } from './worker';
+export { bundleWardenWorkflows, WORKFLOWS_PATH } from './bundle';
+export { getRunState, RunNotFoundError } from './run-state-client';

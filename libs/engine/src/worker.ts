@@ -1,0 +1,46 @@
+import type { Duration } from '@temporalio/common';
+import { NativeConnection, Runtime, Worker } from '@temporalio/worker';
+import { createActivities } from './activities';
+import type { ActivityLimits, EngineLogger, WardenActivities } from './activity-contract';
+import { WORKFLOWS_PATH } from './bundle';
+import { taskQueueFor } from './shared';
+
+export interface WardenWorkerOptions {
+  connection: NativeConnection;
+  /** Defaults to 'default'. */
+  namespace?: string;
+  tenantId: string;
+  /** A prebuilt bundle (see bundleWardenWorkflows); without it the workflow is bundled at start. */
+  workflowBundle?: { codePath: string };
+  /** Replace individual activities (tests, benchmarks). */
+  activities?: Partial<WardenActivities>;
+  /** Defaults to the Temporal runtime logger. */
+  logger?: EngineLogger;
+  limits?: Partial<ActivityLimits>;
+  maxConcurrentActivityTaskExecutions?: number;
+  /** How long running steps may finish after shutdown starts before they are cancelled. */
+  shutdownGraceTime?: Duration;
+  identity?: string;
+}
+
+/** One Temporal worker polling the tenant's task queue with the interpreter and step activities. */
+export async function createWardenWorker(opts: WardenWorkerOptions): Promise<Worker> {
+  const logger = opts.logger ?? Runtime.instance().logger;
+  const activities = { ...createActivities({ logger, limits: opts.limits }), ...opts.activities };
+  return Worker.create({
+    connection: opts.connection,
+    namespace: opts.namespace ?? 'default',
+    taskQueue: taskQueueFor(opts.tenantId),
+    ...(opts.workflowBundle ? { workflowBundle: opts.workflowBundle } : { workflowsPath: WORKFLOWS_PATH }),
+    activities,
+    ...(opts.identity === undefined ? {} : { identity: opts.identity }),
+    ...(opts.maxConcurrentActivityTaskExecutions === undefined
+      ? {}
+      : { maxConcurrentActivityTaskExecutions: opts.maxConcurrentActivityTaskExecutions }),
+    // Cancellation reaches an activity only with a heartbeat response: keep that under ~1 s.
+    maxHeartbeatThrottleInterval: '1s',
+    // If this worker dies, its cached workflows move to another worker after this long.
+    stickyQueueScheduleToStartTimeout: '5s',
+    shutdownGraceTime: opts.shutdownGraceTime ?? '10s',
+  });
+}

@@ -1,0 +1,214 @@
+/**
+ * One executor per step type. Pure types run right here in workflow code; shell and http are
+ * activities; delay is a durable timer; approval waits for a signal.
+ */
+import { condition, log, proxyActivities, sleep } from '@temporalio/workflow';
+import {
+  evaluateExpression,
+  ExpressionError,
+  renderArgv,
+  renderTemplate,
+  renderValue,
+  type ApprovalStep,
+  type AssertStep,
+  type DelayStep,
+  type ExpressionContext,
+  type HttpStep,
+  type LogStep,
+  type ShellStep,
+  type Step,
+  type TransformStep,
+} from '@warden/definition';
+import type { WardenActivities } from '../activity-contract';
+import type { RunArgs } from '../shared';
+import { activityOptionsFor } from './activity-options';
+import type { ApprovalInbox } from './approvals';
+import type { StepOutcome } from './run-state';
+import { isWorkerLoss, STEP_ERROR_CODES, StepFailure } from './step-failure';
+
+export interface ExecutionEnv {
+  args: RunArgs;
+  /** A fresh context with the outputs of every step finished so far. */
+  context(): ExpressionContext;
+  approvals: ApprovalInbox;
+  onWaiting(stepId: string, outputs: Record<string, unknown>): void;
+  now(): string;
+}
+
+type Executor = (step: Step, env: ExecutionEnv) => Promise<StepOutcome>;
+
+/** How often a step is handed to another worker after its worker died, before giving up. */
+const MAX_WORKER_LOSSES = 3;
+
+async function surviveWorkerLoss<T>(call: () => Promise<T>): Promise<T> {
+  for (let losses = 0; ; losses++) {
+    try {
+      return await call();
+    } catch (err) {
+      if (losses >= MAX_WORKER_LOSSES || !isWorkerLoss(err)) throw err;
+      log.warn('step worker lost; scheduling the step again', { losses: losses + 1 });
+    }
+  }
+}
+
+function activitiesFor(step: Step): WardenActivities {
+  return proxyActivities<WardenActivities>(activityOptionsFor(step));
+}
+
+function asText(value: unknown): string {
+  if (value === null || value === undefined) return '';
+  return typeof value === 'string' ? value : JSON.stringify(value);
+}
+
+function renderStringMap(
+  map: Record<string, string> | undefined,
+  ctx: ExpressionContext,
+): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [key, tpl] of Object.entries(map ?? {})) out[key] = asText(renderTemplate(tpl, ctx));
+  return out;
+}
+
+function outputsOf(value: unknown): Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value)
+    ? { ...(value as Record<string, unknown>) }
+    : { value };
+}
+
+function argvOf(command: string, ctx: ExpressionContext): string[] {
+  try {
+    return renderArgv(command, ctx);
+  } catch (err) {
+    if (err instanceof ExpressionError) throw err;
+    // The validator refuses shell operators; this only guards definitions that bypassed it.
+    throw new StepFailure(STEP_ERROR_CODES.invalidCommand, err instanceof Error ? err.message : String(err));
+  }
+}
+
+const runShell: Executor = async (raw, env) => {
+  const step = raw as ShellStep;
+  const ctx = env.context();
+  const base = {
+    runId: env.args.runId,
+    stepId: step.id,
+    profile: env.args.profile,
+    env: renderStringMap(step.env, ctx),
+  };
+  // `shell: bash` scripts are never templated: values reach them only as environment variables.
+  const input =
+    step.shell === 'bash'
+      ? { ...base, mode: 'bash' as const, script: step.command }
+      : { ...base, mode: 'argv' as const, argv: argvOf(step.command, ctx) };
+  const result = await surviveWorkerLoss(() => activitiesFor(step).runShell(input));
+  return {
+    outputs: { stdout: result.stdout, stderr: result.stderr, truncated: result.truncated },
+    exit_code: result.exit_code,
+    attempts: result.attempt,
+  };
+};
+
+const runHttp: Executor = async (raw, env) => {
+  const step = raw as HttpStep;
+  const ctx = env.context();
+  const expected = step.expected_status;
+  const input = {
+    runId: env.args.runId,
+    stepId: step.id,
+    profile: env.args.profile,
+    method: step.method ?? 'GET',
+    url: asText(renderTemplate(step.url, ctx)),
+    headers: renderStringMap(step.headers, ctx),
+    ...(step.body === undefined ? {} : { body: renderValue(step.body, ctx) }),
+    expected_status: expected === undefined ? [] : Array.isArray(expected) ? expected : [expected],
+  };
+  const result = await surviveWorkerLoss(() => activitiesFor(step).runHttp(input));
+  return {
+    outputs: {
+      status: result.status,
+      headers: result.headers,
+      body: result.body,
+      truncated: result.truncated,
+    },
+    attempts: result.attempt,
+  };
+};
+
+const runTransform: Executor = async (raw, env) => ({
+  outputs: outputsOf(renderValue((raw as TransformStep).output, env.context())),
+});
+
+const runAssert: Executor = async (raw, env) => {
+  const step = raw as AssertStep;
+  if (!evaluateExpression(step.condition, env.context())) {
+    throw new StepFailure(
+      STEP_ERROR_CODES.assertionFailed,
+      step.message ?? `assertion failed: ${step.condition}`,
+    );
+  }
+  return { outputs: {} };
+};
+
+const runLog: Executor = async (raw, env) => {
+  const step = raw as LogStep;
+  const message = asText(renderTemplate(step.message, env.context()));
+  log[step.level ?? 'info'](message, { runId: env.args.runId, stepId: step.id });
+  return { outputs: { message } };
+};
+
+const runDelay: Executor = async (raw) => {
+  await sleep((raw as DelayStep).duration * 1000);
+  return { outputs: {} };
+};
+
+const runApproval: Executor = async (raw, env) => {
+  const step = raw as ApprovalStep;
+  // Shown to approvers while the step waits (through the runState query).
+  const message = step.message === undefined ? null : asText(renderTemplate(step.message, env.context()));
+  env.onWaiting(step.id, { message });
+  const arrived = (): boolean => env.approvals.has(step.id);
+  let decided = true;
+  if (step.timeout === undefined) await condition(arrived);
+  else decided = await condition(arrived, step.timeout * 1000);
+  const decision = env.approvals.take(step.id);
+  if (!decided || decision === undefined) {
+    throw new StepFailure(STEP_ERROR_CODES.approvalTimeout, `no decision within ${step.timeout ?? 0} s`);
+  }
+  const approval = {
+    decision: decision.decision,
+    approver: decision.approver,
+    ...(decision.comment === undefined ? {} : { comment: decision.comment }),
+    at: env.now(),
+  };
+  const outputs = {
+    message,
+    decision: approval.decision,
+    approver: approval.approver,
+    comment: approval.comment ?? null,
+  };
+  const outcome = { outputs, approval };
+  if (decision.decision === 'reject') {
+    throw new StepFailure(STEP_ERROR_CODES.approvalRejected, `rejected by ${decision.approver}`, outcome);
+  }
+  return outcome;
+};
+
+const EXECUTORS: Record<string, Executor> = {
+  shell: runShell,
+  http: runHttp,
+  transform: runTransform,
+  assert: runAssert,
+  log: runLog,
+  noop: async () => ({ outputs: {} }),
+  delay: runDelay,
+  approval: runApproval,
+};
+
+export function executeStep(step: Step, env: ExecutionEnv): Promise<StepOutcome> {
+  const executor = EXECUTORS[step.type];
+  if (executor === undefined) {
+    return Promise.reject(
+      new StepFailure(STEP_ERROR_CODES.unsupportedStepType, `no executor for step type '${step.type}'`),
+    );
+  }
+  return executor(step, env);
+}

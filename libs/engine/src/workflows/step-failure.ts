@@ -1,0 +1,107 @@
+/**
+ * How a step fails: one error class thrown by step executors, and the mapping from Temporal
+ * activity failures to the stable step error codes clients see.
+ */
+import { ActivityFailure, ApplicationFailure, TimeoutFailure } from '@temporalio/workflow';
+import { ExpressionError } from '@warden/definition';
+import { ACTIVITY_ERROR_TYPES } from '../activity-contract';
+import type { StepOutcome } from './run-state';
+
+/** Stable step error codes; never rename one. */
+export const STEP_ERROR_CODES = {
+  assertionFailed: 'assertion_failed',
+  approvalRejected: 'approval_rejected',
+  approvalTimeout: 'approval_timeout',
+  timeout: 'timeout',
+  exitNonZero: 'exit_nonzero',
+  httpStatus: 'http_status',
+  httpRequestFailed: 'http_request_failed',
+  profileViolation: 'profile_violation',
+  expressionError: 'expression_error',
+  invalidRequest: 'invalid_request',
+  invalidCommand: 'invalid_command',
+  spawnFailed: 'spawn_failed',
+  workerLost: 'worker_lost',
+  unsupportedStepType: 'unsupported_step_type',
+  activityFailed: 'activity_failed',
+} as const;
+export type StepErrorCode = (typeof STEP_ERROR_CODES)[keyof typeof STEP_ERROR_CODES];
+
+export class StepFailure extends Error {
+  constructor(
+    readonly code: StepErrorCode,
+    message: string,
+    readonly outcome: Partial<StepOutcome> = {},
+  ) {
+    super(message);
+    this.name = 'StepFailure';
+  }
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** Step outputs an activity attached to its failure (stdout of a failing command, an http body). */
+function outcomeFromDetails(
+  type: string | undefined | null,
+  details: readonly unknown[] | null | undefined,
+): Partial<StepOutcome> {
+  const detail = details?.[0];
+  if (!isRecord(detail)) return {};
+  const outcome: Partial<StepOutcome> = {};
+  if (typeof detail.attempt === 'number') outcome.attempts = detail.attempt;
+  if (typeof detail.exit_code === 'number') outcome.exit_code = detail.exit_code;
+  if (type === ACTIVITY_ERROR_TYPES.httpStatus) {
+    outcome.outputs = { status: detail.status, headers: detail.headers, body: detail.body };
+  } else if ('stdout' in detail || 'stderr' in detail) {
+    outcome.outputs = { stdout: detail.stdout, stderr: detail.stderr, truncated: detail.truncated };
+  }
+  return outcome;
+}
+
+const CODE_BY_TYPE: Record<string, StepErrorCode> = {
+  [ACTIVITY_ERROR_TYPES.shellExitNonZero]: STEP_ERROR_CODES.exitNonZero,
+  [ACTIVITY_ERROR_TYPES.stepTimeout]: STEP_ERROR_CODES.timeout,
+  [ACTIVITY_ERROR_TYPES.httpStatus]: STEP_ERROR_CODES.httpStatus,
+  [ACTIVITY_ERROR_TYPES.httpRequestFailed]: STEP_ERROR_CODES.httpRequestFailed,
+  [ACTIVITY_ERROR_TYPES.profileViolation]: STEP_ERROR_CODES.profileViolation,
+  [ACTIVITY_ERROR_TYPES.invalidRequest]: STEP_ERROR_CODES.invalidRequest,
+  [ACTIVITY_ERROR_TYPES.spawnFailed]: STEP_ERROR_CODES.spawnFailed,
+  [ACTIVITY_ERROR_TYPES.workerShutdown]: STEP_ERROR_CODES.workerLost,
+};
+
+/**
+ * A dead worker stops heartbeating, a stopping one reports WorkerShutdown: either way the step
+ * is handed to another worker rather than failed.
+ */
+export function isWorkerLoss(err: unknown): boolean {
+  if (!(err instanceof ActivityFailure)) return false;
+  const cause = err.cause;
+  if (cause instanceof TimeoutFailure) return cause.timeoutType === 'HEARTBEAT';
+  return cause instanceof ApplicationFailure && cause.type === ACTIVITY_ERROR_TYPES.workerShutdown;
+}
+
+/** Turns anything a step executor threw (other than cancellation) into a StepFailure. */
+export function toStepFailure(err: unknown): StepFailure {
+  if (err instanceof StepFailure) return err;
+  if (err instanceof ExpressionError) return new StepFailure(STEP_ERROR_CODES.expressionError, err.message);
+  if (err instanceof ActivityFailure) {
+    const cause = err.cause;
+    if (cause instanceof ApplicationFailure) {
+      const code = (cause.type && CODE_BY_TYPE[cause.type]) || STEP_ERROR_CODES.activityFailed;
+      return new StepFailure(code, cause.message, outcomeFromDetails(cause.type, cause.details));
+    }
+    if (cause instanceof TimeoutFailure) {
+      return cause.timeoutType === 'HEARTBEAT'
+        ? new StepFailure(STEP_ERROR_CODES.workerLost, 'the worker running this step stopped responding')
+        : new StepFailure(
+            STEP_ERROR_CODES.timeout,
+            `step timed out (${(cause.timeoutType ?? 'start_to_close').toLowerCase()})`,
+          );
+    }
+    return new StepFailure(STEP_ERROR_CODES.activityFailed, cause?.message ?? err.message);
+  }
+  const message = err instanceof Error ? err.message : String(err);
+  return new StepFailure(STEP_ERROR_CODES.activityFailed, message);
+}

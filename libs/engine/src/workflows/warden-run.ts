@@ -1,0 +1,152 @@
+/**
+ * The one generic Temporal workflow: it interprets a pinned Warden definition. Deterministic:
+ * no I/O, no Node built-ins; side effects happen only in activities (see executors.ts).
+ */
+import { ApplicationFailure, CancellationScope, isCancellation, setHandler } from '@temporalio/workflow';
+import { planWorkflow, profileAllows, type ApprovalStep, type Step } from '@warden/definition';
+import { approvalSignal, RUN_FAILED_ERROR_TYPE, runStateQuery, type RunArgs, type RunState } from '../shared';
+import { ApprovalInbox } from './approvals';
+import { executeStep, type ExecutionEnv } from './executors';
+import {
+  expressionContextOf,
+  finishRun,
+  markFailed,
+  markRunning,
+  markSkipped,
+  markStepCancelled,
+  markSucceeded,
+  markWaiting,
+  newRunState,
+  runFailed,
+  type StepOutcome,
+} from './run-state';
+import { decideReadySteps } from './scheduler';
+import { STEP_ERROR_CODES, StepFailure, toStepFailure } from './step-failure';
+
+interface RunningStep {
+  scope: CancellationScope;
+  /** Settles (never rejects) once the step's outcome is recorded in the run state. */
+  done: Promise<void>;
+}
+
+/** Workflow time: deterministic, recorded in history. */
+function now(): string {
+  return new Date().toISOString();
+}
+
+function runOneStep(step: Step, env: ExecutionEnv): Promise<StepOutcome> {
+  // Checked here and again inside every activity: defense in depth.
+  if (!profileAllows(env.args.profile, step.type)) {
+    return Promise.reject(
+      new StepFailure(
+        STEP_ERROR_CODES.profileViolation,
+        `security profile '${env.args.profile}' does not allow '${step.type}' steps`,
+      ),
+    );
+  }
+  return executeStep(step, env);
+}
+
+function approvalStepsOf(steps: readonly Step[]): Map<string, ApprovalStep> {
+  const map = new Map<string, ApprovalStep>();
+  for (const step of steps) if (step.type === 'approval') map.set(step.id, step as ApprovalStep);
+  return map;
+}
+
+export async function wardenRun(args: RunArgs): Promise<RunState> {
+  const steps = args.definition.steps;
+  const state = newRunState(args, now());
+  const approvals = new ApprovalInbox(state, approvalStepsOf(steps));
+  setHandler(runStateQuery, () => state);
+  setHandler(approvalSignal, (decision) => {
+    approvals.receive(decision);
+  });
+
+  if (args.profile === 'plan_only') {
+    state.plan = planWorkflow(args.definition, args.inputs, { runId: args.runId });
+    finishRun(state, 'succeeded', now());
+    return state;
+  }
+
+  const env: ExecutionEnv = {
+    args,
+    context: () => expressionContextOf(args, state),
+    approvals,
+    onWaiting: (stepId, outputs) => markWaiting(state, stepId, outputs),
+    now,
+  };
+  const running = new Map<string, RunningStep>();
+
+  const start = (step: Step): void => {
+    markRunning(state, step.id, now());
+    const scope = new CancellationScope();
+    const done = scope
+      .run(() => runOneStep(step, env))
+      .then(
+        (outcome) => markSucceeded(state, step.id, outcome, now()),
+        (err: unknown) => {
+          // Only our own cancellation (run cancelled or stopped after a failure) cancels a step.
+          if (isCancellation(err) && scope.consideredCancelled)
+            return markStepCancelled(state, step.id, now());
+          const failure = toStepFailure(err);
+          const error = { code: failure.code, message: failure.message };
+          markFailed(state, step.id, error, failure.outcome, step.continue_on_error === true, now());
+        },
+      )
+      .finally(() => running.delete(step.id));
+    running.set(step.id, { scope, done });
+  };
+
+  // Applies decisions until none is left: a skip can make further steps ready at once.
+  const scheduleReadySteps = (): void => {
+    for (;;) {
+      const decisions = decideReadySteps(steps, state, expressionContextOf(args, state));
+      if (decisions.length === 0 || runFailed(state)) return;
+      for (const decision of decisions) {
+        const step = steps.find((s) => s.id === decision.stepId);
+        if (step === undefined) continue;
+        if (decision.action === 'run') start(step);
+        else if (decision.action === 'skip') markSkipped(state, step.id, now());
+        else markFailed(state, step.id, decision.error, {}, step.continue_on_error === true, now());
+        if (runFailed(state)) return;
+      }
+    }
+  };
+
+  let stoppedAfterFailure = false;
+  try {
+    for (;;) {
+      if (!runFailed(state)) scheduleReadySteps();
+      if (runFailed(state) && !stoppedAfterFailure) {
+        // A failed step ends the run: stop the branches still running.
+        stoppedAfterFailure = true;
+        for (const r of running.values()) r.scope.cancel();
+      }
+      if (running.size === 0) break;
+      await Promise.race([
+        CancellationScope.current().cancelRequested,
+        ...[...running.values()].map((r) => r.done),
+      ]);
+    }
+  } catch (err) {
+    if (!isCancellation(err)) throw err;
+    // The run was cancelled; step scopes are children of the root scope, so they were cancelled
+    // too. Wait until their activities confirm (their processes are dead) before closing.
+    await Promise.all([...running.values()].map((r) => r.done));
+    finishRun(state, 'cancelled', now());
+    throw err;
+  }
+
+  if (runFailed(state)) {
+    finishRun(state, 'failed', now());
+    const error = state.error;
+    throw ApplicationFailure.create({
+      type: RUN_FAILED_ERROR_TYPE,
+      nonRetryable: true,
+      message: error?.stepId === undefined ? 'run failed' : `step '${error.stepId}' failed: ${error.message}`,
+      details: [state],
+    });
+  }
+  finishRun(state, 'succeeded', now());
+  return state;
+}
