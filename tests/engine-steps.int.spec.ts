@@ -67,8 +67,23 @@ describe('interpreter on a real Temporal server', () => {
       message: 'Invalid environment specified',
     });
     expect(state.steps['run-tests'].status).toBe('cancelled');
+    // Cancelled tests have no exit code, and a missing value never equals 0: deploy stays skipped.
     expect(state.steps.deploy.status).toBe('skipped');
   });
+
+  test('deploy-application as written: failing tests make deploy\'s `when` false, so deploy is skipped', async () => {
+    // `npm test` runs in the step's fresh, empty work folder, so it fails (no package.json), is
+    // retried once after its 30 s delay, and fails again; deploy's own `when` then decides.
+    const def = await example('deploy-application');
+    const run = await h.start(def, inputsFor(def, { environment: 'dev' }));
+    await expect(run.handle.result()).rejects.toThrow();
+    const state = await run.state();
+    expect(state.steps['validate-environment'].status).toBe('succeeded');
+    expect(state.steps['run-tests']).toMatchObject({ status: 'failed', attempts: 2 });
+    expect(state.steps['run-tests'].exit_code).not.toBe(0);
+    expect(state.steps.deploy.status).toBe('skipped');
+    expect(state).toMatchObject({ status: 'failed', error: { stepId: 'run-tests', code: 'exit_nonzero' } });
+  }, 120_000);
 
   test('a false `when` skips the step; dependants without their own `when` are skipped too', async () => {
     const def = aWorkflow(

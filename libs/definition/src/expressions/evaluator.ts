@@ -94,8 +94,12 @@ function contains(container: unknown, item: unknown, pos: number): boolean {
   );
 }
 
-/** Two strings compare as text; anything else compares as numbers, where NaN makes it false. */
+/**
+ * Two strings compare as text; anything else compares as numbers, where NaN makes it false.
+ * A missing value (null) is never less or greater than anything.
+ */
 function compare(op: '<' | '<=' | '>' | '>=', left: unknown, right: unknown): boolean {
+  if (left === null || left === undefined || right === null || right === undefined) return false;
   const [a, b] =
     typeof left === 'string' && typeof right === 'string' ? [left, right] : [toNumber(left), toNumber(right)];
   switch (op) {

@@ -71,7 +71,15 @@ export function toNumber(v: unknown): number {
  * Equality: same primitive type compares directly (strings case-sensitively); different primitive
  * types compare as numbers (`'0' == 0`); lists and objects compare by content.
  */
+/**
+ * Equality with GitHub Actions' coercions, except for null: a missing value equals only null.
+ * Unlike Actions, `null == 0` is false, so a guard such as `steps.tests.exit_code == 0` never
+ * holds for a step that produced no exit code (cancelled, skipped, not a shell step).
+ */
 export function looseEquals(a: unknown, b: unknown): boolean {
+  if (a === null || a === undefined || b === null || b === undefined) {
+    return (a === null || a === undefined) && (b === null || b === undefined);
+  }
   const ca = typeof a === 'object' && a !== null;
   const cb = typeof b === 'object' && b !== null;
   if (ca || cb) return ca && cb && deepEquals(a, b);

@@ -1,6 +1,6 @@
 import type { Step } from '@warden/definition';
 import type { RunArgs } from '../shared';
-import { expressionContextOf, markRunning, markSkipped, markSucceeded, newRunState } from './run-state';
+import { expressionContextOf, markFailed, markRunning, markSkipped, markSucceeded, newRunState } from './run-state';
 import { decideReadySteps } from './scheduler';
 
 const NOW = '2025-01-01T00:00:00.000Z';
@@ -82,5 +82,29 @@ describe('decideReadySteps', () => {
         error: { code: 'expression_error', message: expect.stringMatching(/^when: /) },
       },
     ]);
+  });
+
+  test('after a failure only steps with their own `when` are decided; the rest are skipped', () => {
+    const { state, decide } = setup([
+      { id: 'tests', type: 'noop' },
+      { id: 'deploy', type: 'noop', depends_on: ['tests'], when: 'steps.tests.exit_code == 0' },
+      { id: 'notify', type: 'noop', depends_on: ['tests'], when: "steps.tests.status == 'failed'" },
+      { id: 'cleanup', type: 'noop', depends_on: ['tests'] },
+    ]);
+    markFailed(state, 'tests', { code: 'exit_nonzero', message: 'exit 1' }, { outputs: {}, exit_code: 1 }, false, NOW);
+    expect(decide()).toEqual([
+      { stepId: 'deploy', action: 'skip' },
+      { stepId: 'notify', action: 'run' },
+      { stepId: 'cleanup', action: 'skip' },
+    ]);
+  });
+
+  test('a failure marked continue_on_error lets dependants run', () => {
+    const { state, decide } = setup([
+      { id: 'flaky', type: 'noop', continue_on_error: true },
+      { id: 'next', type: 'noop', depends_on: ['flaky'] },
+    ]);
+    markFailed(state, 'flaky', { code: 'exit_nonzero', message: 'exit 1' }, { outputs: {} }, true, NOW);
+    expect(decide()).toEqual([{ stepId: 'next', action: 'run' }]);
   });
 });

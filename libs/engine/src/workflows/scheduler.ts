@@ -4,7 +4,7 @@
  */
 import { evaluateExpression, type ExpressionContext, type Step } from '@warden/definition';
 import type { RunState, StepError } from '../shared';
-import { isTerminal } from './run-state';
+import { isTerminal, runFailed } from './run-state';
 
 export type Decision =
   | { stepId: string; action: 'run' }
@@ -26,9 +26,12 @@ function whenHolds(step: Step, ctx: ExpressionContext): Decision {
 }
 
 /**
- * Every pending step whose dependencies have all finished, in definition order. A dependency
- * that was skipped or cancelled skips the step, unless the step has its own `when`: then that
- * expression alone decides (it can look at `steps.<id>.status`).
+ * Every pending step whose dependencies have all finished, in definition order. A step with its
+ * own `when` is decided by that expression alone (it can look at `steps.<id>.status` and
+ * `exit_code`), even after a dependency failed or was skipped: that is how a definition says
+ * "deploy only if the tests passed" or "notify when deploy failed". A step without `when` is
+ * skipped when a dependency was skipped, cancelled or failed (failures marked
+ * `continue_on_error` count as done), and once the run has failed.
  */
 export function decideReadySteps(
   steps: readonly Step[],
@@ -45,7 +48,7 @@ export function decideReadySteps(
       continue;
     }
     const blocked = deps.some((d) => d?.status === 'skipped' || d?.status === 'cancelled');
-    decisions.push({ stepId: step.id, action: blocked ? 'skip' : 'run' });
+    decisions.push({ stepId: step.id, action: blocked || runFailed(state) ? 'skip' : 'run' });
   }
   return decisions;
 }

@@ -97,31 +97,38 @@ export async function wardenRun(args: RunArgs): Promise<RunState> {
     running.set(step.id, { scope, done });
   };
 
-  // Applies decisions until none is left: a skip can make further steps ready at once.
+  // The first failure ends the run: steps still running are cancelled, and from then on only
+  // steps whose own `when` holds may start (see decideReadySteps).
+  let stoppedAfterFailure = false;
+  const stopAfterFailure = (): void => {
+    if (stoppedAfterFailure || !runFailed(state)) return;
+    stoppedAfterFailure = true;
+    for (const r of running.values()) r.scope.cancel();
+  };
+
+  // Applies decisions until none is left: a skip can make further steps ready at once, and a
+  // failure changes what the remaining steps decide, so decisions are taken again after one.
   const scheduleReadySteps = (): void => {
     for (;;) {
       const decisions = decideReadySteps(steps, state, expressionContextOf(args, state));
-      if (decisions.length === 0 || runFailed(state)) return;
+      if (decisions.length === 0) return;
       for (const decision of decisions) {
         const step = steps.find((s) => s.id === decision.stepId);
         if (step === undefined) continue;
+        const failedBefore = runFailed(state);
         if (decision.action === 'run') start(step);
         else if (decision.action === 'skip') markSkipped(state, step.id, now());
         else markFailed(state, step.id, decision.error, {}, step.continue_on_error === true, now());
-        if (runFailed(state)) return;
+        if (!failedBefore && runFailed(state)) break;
       }
+      stopAfterFailure();
     }
   };
 
-  let stoppedAfterFailure = false;
   try {
     for (;;) {
-      if (!runFailed(state)) scheduleReadySteps();
-      if (runFailed(state) && !stoppedAfterFailure) {
-        // A failed step ends the run: stop the branches still running.
-        stoppedAfterFailure = true;
-        for (const r of running.values()) r.scope.cancel();
-      }
+      stopAfterFailure();
+      scheduleReadySteps();
       if (running.size === 0) break;
       await Promise.race([
         CancellationScope.current().cancelRequested,
