@@ -25,8 +25,14 @@ async function main(): Promise<void> {
     logger,
   });
 
+  // Ctrl-C followed by a supervisor's SIGTERM is common: only the first signal starts the
+  // shutdown (the SDK throws if shutdown() is called twice); later ones are logged.
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-    process.once(signal, () => {
+    process.on(signal, () => {
+      if (worker.getState() !== 'RUNNING') {
+        logger.info('already shutting down', { signal, state: worker.getState() });
+        return;
+      }
       logger.info('shutting down', { signal });
       worker.shutdown();
     });
