@@ -1,4 +1,4 @@
-// Regenerates docs/openapi.json from the controllers: `node scripts/run-ts.cjs apps/api/scripts/write-openapi.ts`.
+// Regenerates docs/openapi.json from the controllers: `node -r @swc-node/register apps/api/scripts/write-openapi.ts`.
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { OPENAPI_FILE, renderOpenApiJson } from '../src/openapi-file';

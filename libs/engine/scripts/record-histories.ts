@@ -2,7 +2,7 @@
  * Records Temporal histories of the example workflows into tests/fixtures/histories/, for the
  * replay test (tests/replay.int.spec.ts). Re-record after an intended, compatible change:
  *
- *   node scripts/run-ts.cjs libs/engine/scripts/record-histories.ts
+ *   node -r @swc-node/register libs/engine/scripts/record-histories.ts
  *
  * Uses TEMPORAL_ADDRESS when set, else starts a throwaway dev server.
  */
