@@ -71,7 +71,7 @@ describe('interpreter on a real Temporal server', () => {
     expect(state.steps.deploy.status).toBe('skipped');
   });
 
-  test('deploy-application as written: failing tests make deploy\'s `when` false, so deploy is skipped', async () => {
+  test("deploy-application as written: failing tests make deploy's `when` false, so deploy is skipped", async () => {
     // `npm test` runs in the step's fresh, empty work folder, so it fails (no package.json), is
     // retried once after its 30 s delay, and fails again; deploy's own `when` then decides.
     const def = await example('deploy-application');

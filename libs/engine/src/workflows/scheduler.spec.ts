@@ -1,6 +1,13 @@
 import type { Step } from '@warden/definition';
 import type { RunArgs } from '../shared';
-import { expressionContextOf, markFailed, markRunning, markSkipped, markSucceeded, newRunState } from './run-state';
+import {
+  expressionContextOf,
+  markFailed,
+  markRunning,
+  markSkipped,
+  markSucceeded,
+  newRunState,
+} from './run-state';
 import { decideReadySteps } from './scheduler';
 
 const NOW = '2025-01-01T00:00:00.000Z';
@@ -91,7 +98,14 @@ describe('decideReadySteps', () => {
       { id: 'notify', type: 'noop', depends_on: ['tests'], when: "steps.tests.status == 'failed'" },
       { id: 'cleanup', type: 'noop', depends_on: ['tests'] },
     ]);
-    markFailed(state, 'tests', { code: 'exit_nonzero', message: 'exit 1' }, { outputs: {}, exit_code: 1 }, false, NOW);
+    markFailed(
+      state,
+      'tests',
+      { code: 'exit_nonzero', message: 'exit 1' },
+      { outputs: {}, exit_code: 1 },
+      false,
+      NOW,
+    );
     expect(decide()).toEqual([
       { stepId: 'deploy', action: 'skip' },
       { stepId: 'notify', action: 'run' },
