@@ -4,7 +4,7 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { workflowJsonSchema } from '@warden/definition';
+import { workflowJsonSchema } from '../src/json-schema';
 
 export const SCHEMA_FILE = join(__dirname, '..', '..', '..', 'docs', 'schema', 'workflow.schema.json');
 
