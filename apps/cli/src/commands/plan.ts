@@ -1,9 +1,9 @@
 import type { Command } from 'commander';
-import { planWorkflow, resolveRunInputs, type Plan, type PlannedStep } from '@warden/definition';
+import { planWorkflow, type Plan, type PlannedStep } from '@warden/definition';
 import { CommandExit, EXIT } from '../cli-errors';
-import { collect, parseInputArgs } from '../input-args';
+import { collect } from '../input-args';
 import type { Output } from '../output';
-import { formatProblem, hasErrors, parseSourceFile, readSourceFile } from '../source-file';
+import { loadCheckedSource } from '../source-file';
 
 export interface PlanOptions {
   input: string[];
@@ -12,20 +12,11 @@ export interface PlanOptions {
 
 /** Offline: checks the definition and the inputs, then prints what a run would do. */
 export function planFile(path: string, options: PlanOptions, output: Output): number {
-  const inputs = parseInputArgs(options.input);
-  const file = readSourceFile(path);
-  const { definition, problems } = parseSourceFile(file);
-  for (const problem of problems) output.err(formatProblem(path, problem));
-  if (!definition || hasErrors(problems)) return EXIT.usage;
-
-  const resolved = resolveRunInputs(definition, inputs);
-  for (const problem of resolved.problems)
-    output.err(`${path}: ${problem.path} ${problem.code} ${problem.message}`);
-  if (hasErrors(resolved.problems)) return EXIT.usage;
-
-  const plan = planWorkflow(definition, resolved.values);
+  const checked = loadCheckedSource(path, options.input, output);
+  if (!checked) return EXIT.usage;
+  const plan = planWorkflow(checked.definition, checked.resolvedInputs);
   if (options.json) output.out(JSON.stringify(plan, null, 2));
-  else for (const line of describePlan(plan, resolved.values)) output.out(line);
+  else for (const line of describePlan(plan, checked.resolvedInputs)) output.out(line);
   return EXIT.ok;
 }
 

@@ -1,13 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Command } from 'commander';
-import { resolveRunInputs, type WorkflowDefinition } from '@warden/definition';
+import type { WorkflowDefinition } from '@warden/definition';
 import { ApiClient, ApiRequestError, ApiUnreachableError, type RunView } from '../api-client';
 import { CommandExit, EXIT } from '../cli-errors';
-import { collect, parseInputArgs } from '../input-args';
+import { collect } from '../input-args';
 import type { Output } from '../output';
 import { outputLines, progressLines, type SeenStatuses } from '../run-progress';
-import { formatProblem, hasErrors, parseSourceFile, readSourceFile, type SourceFile } from '../source-file';
+import { formatProblem, loadCheckedSource, type SourceFile } from '../source-file';
 
 export const DEFAULT_API_URL = 'http://127.0.0.1:3000';
 const POLL_INTERVAL_MS = 300;
@@ -30,15 +30,9 @@ export async function runFile(
   output: Output,
   stop: AbortSignal,
 ): Promise<number> {
-  const inputs = parseInputArgs(options.input);
-  const file = readSourceFile(path);
-  const { definition, problems } = parseSourceFile(file);
-  for (const problem of problems) output.err(formatProblem(path, problem));
-  if (!definition || hasErrors(problems)) return EXIT.usage;
-  const resolved = resolveRunInputs(definition, inputs);
-  for (const problem of resolved.problems)
-    output.err(`${path}: ${problem.path} ${problem.code} ${problem.message}`);
-  if (hasErrors(resolved.problems)) return EXIT.usage;
+  const checked = loadCheckedSource(path, options.input, output);
+  if (!checked) return EXIT.usage;
+  const { file, definition, inputs } = checked;
 
   const client = new ApiClient(options.api);
   try {

@@ -1,7 +1,7 @@
 import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
-import { profileAllows } from '@warden/definition';
 import { attemptDeadline, throwIfCancelled, withHeartbeat } from './heartbeat';
+import { assertProfileAllows } from './profile-guard';
 import {
   ACTIVITY_ERROR_TYPES,
   type ActivityLimits,
@@ -91,13 +91,7 @@ function checkUrl(url: string): void {
 
 export function createRunHttp(logger: EngineLogger, limits: ActivityLimits) {
   return async function runHttp(input: HttpActivityInput): Promise<HttpActivityResult> {
-    if (!profileAllows(input.profile, 'http')) {
-      throw ApplicationFailure.create({
-        type: ACTIVITY_ERROR_TYPES.profileViolation,
-        message: `security profile '${input.profile}' does not allow http steps`,
-        nonRetryable: true,
-      });
-    }
+    assertProfileAllows(input.profile, 'http');
     checkUrl(input.url);
     const ctx = Context.current();
     const deadline = AbortSignal.timeout(Math.max(1, attemptDeadline(Date.now()) - Date.now()));

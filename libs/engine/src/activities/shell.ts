@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
-import { profileAllows } from '@warden/definition';
 import { attemptDeadline, throwIfCancelled, withHeartbeat } from './heartbeat';
+import { assertProfileAllows } from './profile-guard';
 import { runProcess } from './process';
 import {
   ACTIVITY_ERROR_TYPES,
@@ -45,13 +45,7 @@ function commandOf(input: ShellActivityInput): { file: string; args: string[] } 
 
 export function createRunShell(logger: EngineLogger, limits: ActivityLimits) {
   return async function runShell(input: ShellActivityInput): Promise<ShellActivityResult> {
-    if (!profileAllows(input.profile, 'shell')) {
-      throw ApplicationFailure.create({
-        type: ACTIVITY_ERROR_TYPES.profileViolation,
-        message: `security profile '${input.profile}' does not allow shell steps`,
-        nonRetryable: true,
-      });
-    }
+    assertProfileAllows(input.profile, 'shell');
     const { file, args } = commandOf(input);
     const startedAt = Date.now();
     const cwd = await mkdtemp(
