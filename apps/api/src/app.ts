@@ -4,6 +4,9 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import { AppModule } from './app.module';
 import type { ApiConfig } from './config/api.config';
 import { bodyParserErrorMiddleware } from './http/body-parser-errors';
+import { answerClientError } from './http/client-error';
+import { inputGuardMiddleware } from './http/input-guard';
+import { methodNotAllowedMiddleware } from './http/method-not-allowed';
 import { requestIdMiddleware } from './http/request-id';
 import { buildOpenApiDocument, mountOpenApi } from './openapi';
 import { YAML_MEDIA_TYPES } from './workflows/workflow-source';
@@ -25,11 +28,17 @@ export async function createApp(config: ApiConfig, opts: CreateAppOptions = {}):
     ...(opts.logger !== undefined ? { logger: opts.logger } : {}),
   });
   app.disable('x-powered-by');
+  // Requests Node's HTTP parser refuses never reach Express; they get our error body too.
+  app.getHttpServer().on('clientError', answerClientError);
   // First, so even a body that fails to parse gets a request id.
   app.use(requestIdMiddleware);
-  app.useBodyParser('json', { limit: config.bodyLimitBytes });
+  // Not strict: `null` or `3` is JSON of the wrong shape, which the route's schema reports.
+  app.useBodyParser('json', { limit: config.bodyLimitBytes, strict: false });
   app.useBodyParser('text', { type: YAML_MEDIA_TYPES, limit: config.bodyLimitBytes });
   app.use(bodyParserErrorMiddleware);
-  mountOpenApi(app, buildOpenApiDocument(app));
+  app.use(inputGuardMiddleware);
+  const document = buildOpenApiDocument(app);
+  app.use(methodNotAllowedMiddleware(document));
+  mountOpenApi(app, document);
   return app;
 }

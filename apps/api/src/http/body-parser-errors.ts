@@ -2,10 +2,14 @@ import type { ServerResponse } from 'node:http';
 import type { WardenRequest } from './request-context';
 import { RequestError } from './request.errors';
 
-/** body-parser reports its failures as errors with a `type` like 'entity.too.large'. */
+/**
+ * body-parser reports its failures as http-errors with a `status` and usually a `type` like
+ * 'entity.too.large'; errors of the streams it reads through (a corrupt gzip body) carry only
+ * the status it gave them.
+ */
 interface BodyParserError {
-  type: string;
   status: number;
+  type?: string;
   message: string;
   /** The raw text, on parse failures. */
   body?: unknown;
@@ -14,7 +18,7 @@ interface BodyParserError {
 function isBodyParserError(err: unknown): err is BodyParserError {
   if (typeof err !== 'object' || err === null) return false;
   const { type, status } = err as { type?: unknown; status?: unknown };
-  return typeof type === 'string' && typeof status === 'number';
+  return typeof status === 'number' && (type === undefined || typeof type === 'string');
 }
 
 export function fromBodyParserError(err: BodyParserError): RequestError {
@@ -31,7 +35,7 @@ export function fromBodyParserError(err: BodyParserError): RequestError {
       return new RequestError('unsupported_media_type', err.message);
     default:
       return err.status < 500
-        ? new RequestError('invalid_request', err.message)
+        ? new RequestError('invalid_request', `request body could not be read: ${err.message}`)
         : new RequestError('internal_error', 'internal error; quote the request id when reporting it');
   }
 }

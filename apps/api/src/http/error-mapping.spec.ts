@@ -49,6 +49,18 @@ describe('error mapping', () => {
     });
   });
 
+  it('maps an error of the stream under body-parser (a corrupt gzip body) to invalid_request', () => {
+    // body-parser gives the zlib error status 400 and no type.
+    const zlibError = Object.assign(new Error('incorrect header check'), {
+      status: 400,
+      code: 'Z_DATA_ERROR',
+    });
+    expect(fromBodyParserError(zlibError)).toMatchObject({
+      code: 'invalid_request',
+      message: 'request body could not be read: incorrect header check',
+    });
+  });
+
   it.each([
     ['entity.parse.failed', 400, 'malformed_json'],
     ['entity.too.large', 413, 'payload_too_large'],

@@ -38,6 +38,10 @@ export function httpStatusFor(code: ApiErrorCode): number {
     case 'run_not_found':
     case 'step_not_found':
       return 404;
+    case 'method_not_allowed':
+      return 405;
+    case 'request_timeout':
+      return 408;
     case 'workflow_exists':
     case 'concurrent_update':
     case 'idempotency_key_reused':
@@ -48,6 +52,8 @@ export function httpStatusFor(code: ApiErrorCode): number {
       return 413;
     case 'unsupported_media_type':
       return 415;
+    case 'headers_too_large':
+      return 431;
     case 'internal_error':
     case 'missing_identity':
       return 500;

@@ -12,5 +12,7 @@ export interface WardenRequest extends IncomingMessage {
   /** Exact bytes of a JSON body (kept so problems can point at lines of the client's text). */
   rawBody?: Buffer;
   body?: unknown;
+  /** Express's parsed query string (read lazily by the framework). */
+  query?: unknown;
   warden?: { principal: Principal; tenant: TenantScope };
 }

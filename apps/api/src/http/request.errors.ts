@@ -7,6 +7,9 @@ export type RequestErrorCode =
   | 'payload_too_large'
   | 'unsupported_media_type'
   | 'route_not_found'
+  | 'method_not_allowed'
+  | 'request_timeout'
+  | 'headers_too_large'
   | 'internal_error';
 
 export class RequestError extends ApiError<RequestErrorCode> {}

@@ -38,6 +38,15 @@ describe('requestSchema', () => {
     );
   });
 
+  it('prefixes problem paths with the root path, for values such as a header', () => {
+    const header = requestSchema<string>({ type: 'string', maxLength: 3 }, 'X-Thing header', 'X-Thing');
+    expect(() => header.parse('long')).toThrow(
+      expect.objectContaining({
+        details: { problems: [{ path: 'X-Thing', message: 'must NOT have more than 3 characters' }] },
+      }),
+    );
+  });
+
   it('refuses non-objects', () => {
     expect(() => shape.parse('text')).toThrow('request body is invalid: request body: must be object');
   });

@@ -15,13 +15,14 @@ export interface RequestSchema<T> {
   parse(value: unknown): T;
 }
 
-export function requestSchema<T>(schema: SchemaObject, what: string): RequestSchema<T> {
+/** `rootPath` prefixes every problem's path: a header's name, say, where the value is a bare string. */
+export function requestSchema<T>(schema: SchemaObject, what: string, rootPath = ''): RequestSchema<T> {
   const validate = ajv.compile<T>(schema);
   return {
     schema,
     parse(value: unknown): T {
       if (validate(value)) return value;
-      const problems = (validate.errors ?? []).map(toProblem);
+      const problems = (validate.errors ?? []).map((e) => toProblem(e, rootPath));
       const first = problems[0];
       const summary = first ? `${first.path || what}: ${first.message}` : 'invalid';
       throw new RequestError('invalid_request', `${what} is invalid: ${summary}`, { problems });
@@ -29,8 +30,9 @@ export function requestSchema<T>(schema: SchemaObject, what: string): RequestSch
   };
 }
 
-function toProblem(error: ErrorObject): ProblemDetail {
-  const base = pointerToPath(error.instancePath);
+function toProblem(error: ErrorObject, rootPath: string): ProblemDetail {
+  const inner = pointerToPath(error.instancePath);
+  const base = inner === '' || inner.startsWith('[') ? `${rootPath}${inner}` : joinPath(rootPath, inner);
   const params = error.params as Record<string, unknown>;
   if (error.keyword === 'required' && typeof params.missingProperty === 'string') {
     return { path: joinPath(base, params.missingProperty), message: 'is required' };

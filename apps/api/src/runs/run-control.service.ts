@@ -50,7 +50,8 @@ export class RunControlService {
         `run ${runId} is ${state?.status ?? run.status}; nothing to approve`,
       );
     }
-    const step = state.steps[body.stepId];
+    // Own keys only: a stepId of 'constructor' must not find Object.prototype's.
+    const step = Object.hasOwn(state.steps, body.stepId) ? state.steps[body.stepId] : undefined;
     if (!step) {
       throw new RunError('step_not_found', `run ${runId} has no step '${body.stepId}'`, {
         problems: [{ path: 'stepId', message: `must be one of: ${state.order.join(', ')}` }],

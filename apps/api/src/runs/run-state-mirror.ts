@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { RunState } from '@warden/engine';
 import { isTerminalRunStatus, RunRepository, type RunEntity, type TenantScope } from '@warden/persistence';
 import { RunEngine } from './run-engine';
+import { storableCopy } from './storable-copy';
 
 function isRunState(value: unknown): value is RunState {
   return (
@@ -33,8 +34,8 @@ export class RunStateMirror {
       status: state.status,
       ...(final
         ? {
-            result: state,
-            error: state.error ?? null,
+            result: storableCopy(state),
+            error: storableCopy(state.error ?? null),
             finishedAt: state.finishedAt ? new Date(state.finishedAt) : new Date(),
           }
         : {}),

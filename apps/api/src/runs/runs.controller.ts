@@ -1,12 +1,15 @@
 import type { ServerResponse } from 'node:http';
-import { Body, Controller, Get, Headers, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
+import { Controller, Get, Headers, HttpCode, Post, Query, Res } from '@nestjs/common';
 import { ApiBody, ApiHeader, ApiOperation, ApiParam, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { TenantScope } from '@warden/persistence';
 import { CurrentPrincipal, CurrentTenant } from '../auth/current.decorators';
 import { RequirePermission } from '../auth/permissions';
 import { ApiErrorResponses } from '../http/openapi.decorators';
 import { replyJson } from '../http/reply';
+import { JsonBody } from '../http/request-body';
+import { UuidParam } from '../http/uuid-param';
 import type { Principal } from '../http/request-context';
+import { malformedWorkflowId } from '../workflows/workflows.errors';
 import { RunControlService, type ApprovalAccepted, type CancelAccepted } from './run-control.service';
 import {
   approvalAcceptedSchema,
@@ -22,6 +25,7 @@ import {
   type RunSummary,
   type RunView,
 } from './runs.dto';
+import { malformedRunId } from './runs.errors';
 import { RunsService } from './runs.service';
 
 @ApiTags('runs')
@@ -43,13 +47,15 @@ export class RunsController {
   @ApiErrorResponses(400, 404, 409, 503)
   async start(
     @CurrentTenant() scope: TenantScope,
-    @Param('workflowId') workflowId: string,
-    @Body() body: unknown,
+    @UuidParam('workflowId', malformedWorkflowId) workflowId: string,
+    @JsonBody() body: unknown,
     @Headers('idempotency-key') idempotencyKey: string | undefined,
     @Res() response: ServerResponse,
   ): Promise<void> {
     const key = idempotencyKey === undefined ? undefined : idempotencyKeyHeader.parse(idempotencyKey);
-    const outcome = await this.runs.start(scope, workflowId, startRunBody.parse(body ?? {}), key);
+    // No body at all means "defaults"; `null` is a body, and a wrong one.
+    const request = startRunBody.parse(body === undefined ? {} : body);
+    const outcome = await this.runs.start(scope, workflowId, request, key);
     replyJson(response, outcome.kind === 'plan' ? 200 : 202, outcome.body);
   }
 
@@ -71,7 +77,10 @@ export class RunsController {
   @ApiParam({ name: 'runId', format: 'uuid' })
   @ApiResponse({ status: 200, schema: runViewSchema })
   @ApiErrorResponses(404, 503)
-  get(@CurrentTenant() scope: TenantScope, @Param('runId') runId: string): Promise<RunView> {
+  get(
+    @CurrentTenant() scope: TenantScope,
+    @UuidParam('runId', malformedRunId) runId: string,
+  ): Promise<RunView> {
     return this.runs.get(scope, runId);
   }
 
@@ -82,7 +91,10 @@ export class RunsController {
   @ApiParam({ name: 'runId', format: 'uuid' })
   @ApiResponse({ status: 202, schema: cancelAcceptedSchema })
   @ApiErrorResponses(404, 409, 503)
-  cancel(@CurrentTenant() scope: TenantScope, @Param('runId') runId: string): Promise<CancelAccepted> {
+  cancel(
+    @CurrentTenant() scope: TenantScope,
+    @UuidParam('runId', malformedRunId) runId: string,
+  ): Promise<CancelAccepted> {
     return this.control.cancel(scope, runId);
   }
 
@@ -97,8 +109,8 @@ export class RunsController {
   approve(
     @CurrentTenant() scope: TenantScope,
     @CurrentPrincipal() principal: Principal,
-    @Param('runId') runId: string,
-    @Body() body: unknown,
+    @UuidParam('runId', malformedRunId) runId: string,
+    @JsonBody() body: unknown,
   ): Promise<ApprovalAccepted> {
     return this.control.approve(scope, principal, runId, approvalBody.parse(body));
   }

@@ -29,7 +29,13 @@ export const startRunBody = requestSchema<StartRunBody>(
     additionalProperties: false,
     properties: {
       inputs: { type: 'object', description: 'run inputs by name; defaults apply to the missing ones' },
-      version: { type: 'integer', minimum: 1, description: 'definition version; default the current one' },
+      version: {
+        type: 'integer',
+        minimum: 1,
+        // Versions are PostgreSQL integers; larger numbers name nothing and would fail the query.
+        maximum: 2147483647,
+        description: 'definition version; default the current one',
+      },
       dryRun: { type: 'boolean', description: 'return the plan instead of starting a run' },
     },
   },
@@ -78,6 +84,7 @@ export const runListQuery = requestSchema<RunListQuery>(
 export const idempotencyKeyHeader = requestSchema<string>(
   { type: 'string', minLength: 1, maxLength: 255, pattern: '^[\\x21-\\x7e]+$' },
   'Idempotency-Key header',
+  'Idempotency-Key',
 );
 
 // ---- responses ----

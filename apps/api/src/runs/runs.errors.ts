@@ -1,4 +1,4 @@
-import { ApiError } from '../http/api-error';
+import { ApiError, type ProblemDetail } from '../http/api-error';
 
 export type RunErrorCode =
   | 'run_not_found'
@@ -12,3 +12,9 @@ export type RunErrorCode =
   | 'engine_unavailable';
 
 export class RunError extends ApiError<RunErrorCode> {}
+
+/** The answer for a run id that is not a UUID (see UuidParam). */
+export function malformedRunId(problem: ProblemDetail): RunError {
+  const message = `no run has this id: ${problem.path} ${problem.message}`;
+  return new RunError('run_not_found', message, { problems: [problem] });
+}

@@ -63,6 +63,10 @@ describe('workflowSourceFrom', () => {
       'invalid_request',
     );
     expect(errorOf(() => workflowSourceFrom({ body: undefined })).code).toBe('invalid_request');
+    // Bytes without a content type are not an empty body: the body parsers just skipped them.
+    expect(errorOf(() => workflowSourceFrom({ body: undefined, hasBody: true })).code).toBe(
+      'unsupported_media_type',
+    );
     const unsupported = errorOf(() => workflowSourceFrom({ contentType: 'text/plain', body: undefined }));
     expect(unsupported.code).toBe('unsupported_media_type');
     expect(unsupported.message).toContain("'text/plain'");

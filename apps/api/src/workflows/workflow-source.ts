@@ -1,6 +1,7 @@
 import { createParamDecorator, type ExecutionContext } from '@nestjs/common';
 import type { SourceFormat } from '@warden/persistence';
 import type { WardenRequest } from '../http/request-context';
+import { mediaTypeOf, requestHasBody } from '../http/request-body';
 import { RequestError } from '../http/request.errors';
 
 export const YAML_MEDIA_TYPES = ['application/yaml', 'application/x-yaml', 'text/yaml', 'text/x-yaml'];
@@ -17,6 +18,8 @@ export interface RawRequestBody {
   body: unknown;
   /** Exact bytes of a JSON body. */
   rawBody?: Buffer;
+  /** Whether the client sent any body bytes (whatever their type). */
+  hasBody?: boolean;
 }
 
 /**
@@ -24,7 +27,7 @@ export interface RawRequestBody {
  * itself or `{ "source": "<yaml or json text>" }`.
  */
 export function workflowSourceFrom(request: RawRequestBody): WorkflowSource {
-  const mediaType = (request.contentType ?? '').split(';')[0]!.trim().toLowerCase();
+  const mediaType = mediaTypeOf(request.contentType);
   if (YAML_MEDIA_TYPES.includes(mediaType)) {
     const text = typeof request.body === 'string' ? request.body : '';
     return { text: nonEmpty(text), format: 'yaml' };
@@ -36,7 +39,7 @@ export function workflowSourceFrom(request: RawRequestBody): WorkflowSource {
     const text = request.rawBody ? request.rawBody.toString('utf8') : JSON.stringify(body, null, 2);
     return { text: nonEmpty(text), format: 'json' };
   }
-  if (mediaType === '' && (request.body === undefined || request.body === '')) throw emptyBody();
+  if (mediaType === '' && !request.hasBody) throw emptyBody();
   throw new RequestError(
     'unsupported_media_type',
     `content type '${mediaType || '(none)'}' is not accepted; send application/yaml or application/json`,
@@ -82,5 +85,6 @@ export const WorkflowSourceBody = createParamDecorator((_data: unknown, context:
     contentType: request.headers['content-type'],
     body: request.body,
     rawBody: request.rawBody,
+    hasBody: requestHasBody(request),
   });
 });

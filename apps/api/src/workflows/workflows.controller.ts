@@ -1,4 +1,4 @@
-import { Controller, Get, HttpCode, Param, Post, Put, Query } from '@nestjs/common';
+import { Controller, Get, HttpCode, Post, Put, Query } from '@nestjs/common';
 import {
   ApiBody,
   ApiConsumes,
@@ -12,6 +12,7 @@ import type { TenantScope } from '@warden/persistence';
 import { CurrentTenant } from '../auth/current.decorators';
 import { RequirePermission } from '../auth/permissions';
 import { ApiErrorResponses } from '../http/openapi.decorators';
+import { UuidParam } from '../http/uuid-param';
 import { WorkflowSourceBody, YAML_MEDIA_TYPES, type WorkflowSource } from './workflow-source';
 import {
   validationResultSchema,
@@ -27,6 +28,7 @@ import {
   type WorkflowSummary,
   type WorkflowWritten,
 } from './workflows.dto';
+import { malformedWorkflowId } from './workflows.errors';
 import { WorkflowsService } from './workflows.service';
 
 const CONSUMES = ['application/yaml', 'application/json', ...YAML_MEDIA_TYPES.slice(1)];
@@ -82,7 +84,10 @@ export class WorkflowsController {
   @ApiParam({ name: 'workflowId', format: 'uuid' })
   @ApiResponse({ status: 200, schema: workflowDetailSchema })
   @ApiErrorResponses(404)
-  get(@CurrentTenant() scope: TenantScope, @Param('workflowId') workflowId: string): Promise<WorkflowDetail> {
+  get(
+    @CurrentTenant() scope: TenantScope,
+    @UuidParam('workflowId', malformedWorkflowId) workflowId: string,
+  ): Promise<WorkflowDetail> {
     return this.workflows.get(scope, workflowId);
   }
 
@@ -94,7 +99,7 @@ export class WorkflowsController {
   @ApiErrorResponses(404)
   async versions(
     @CurrentTenant() scope: TenantScope,
-    @Param('workflowId') workflowId: string,
+    @UuidParam('workflowId', malformedWorkflowId) workflowId: string,
   ): Promise<{ items: VersionSummary[] }> {
     return { items: await this.workflows.versions(scope, workflowId) };
   }
@@ -110,7 +115,7 @@ export class WorkflowsController {
   @ApiErrorResponses(400, 404, 409, 413, 415)
   update(
     @CurrentTenant() scope: TenantScope,
-    @Param('workflowId') workflowId: string,
+    @UuidParam('workflowId', malformedWorkflowId) workflowId: string,
     @WorkflowSourceBody() source: WorkflowSource,
   ): Promise<WorkflowWritten> {
     return this.workflows.update(scope, workflowId, source);

@@ -9,6 +9,7 @@ import {
   type WorkflowVersionEntity,
 } from '@warden/persistence';
 import { ApiConfig } from '../config/api.config';
+import { sourceTextProblem, unstorableDefinitionProblem } from './definition-guards';
 import type { WorkflowSource } from './workflow-source';
 import {
   toVersionSummary,
@@ -125,7 +126,11 @@ export class WorkflowsService {
   }
 
   private parse(source: WorkflowSource): ParseResult {
-    return parseWorkflow(source.text, { maxProfile: this.config.maxProfile });
+    const unreadable = sourceTextProblem(source.text);
+    if (unreadable) return { problems: [unreadable] };
+    const parsed = parseWorkflow(source.text, { maxProfile: this.config.maxProfile });
+    const unstorable = parsed.definition && unstorableDefinitionProblem(parsed.definition);
+    return unstorable ? { problems: [...parsed.problems, unstorable] } : parsed;
   }
 
   private parseValid(source: WorkflowSource): {
