@@ -26,6 +26,7 @@ const ALL_CODES: Record<ProblemCode, true> = {
   input_type: true,
   input_validation: true,
   unknown_run_input: true,
+  too_many_problems: true,
 };
 
 const docs = readFileSync(join(__dirname, '..', '..', '..', 'docs', 'workflow-language.md'), 'utf8');

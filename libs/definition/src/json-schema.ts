@@ -12,7 +12,12 @@ export const WORKFLOW_SCHEMA_ID = 'https://warden.dev/schema/workflow.schema.jso
 type Schema = Record<string, unknown>;
 
 const BASE_STEP_PROPERTIES: Record<(typeof BASE_STEP_FIELDS)[number], Schema> = {
-  id: { type: 'string', pattern: STEP_ID.source, description: 'Unique within the workflow.' },
+  id: {
+    type: 'string',
+    pattern: STEP_ID.source,
+    not: { enum: [...RESERVED_NAMES] },
+    description: 'Unique within the workflow.',
+  },
   type: { type: 'string' },
   name: { type: 'string' },
   depends_on: { type: 'array', items: { type: 'string', pattern: STEP_ID.source }, uniqueItems: true },

@@ -158,7 +158,8 @@ export type ProblemCode =
   | 'input_required'
   | 'input_type'
   | 'input_validation'
-  | 'unknown_run_input';
+  | 'unknown_run_input'
+  | 'too_many_problems';
 
 // ---- Run-time shapes shared by the planner, the interpreter and the API ----
 

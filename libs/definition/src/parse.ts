@@ -6,12 +6,14 @@ import { LineCounter, parseDocument } from 'yaml';
 import { type Problem, SECURITY_PROFILES, type SecurityProfile, type WorkflowDefinition } from './model';
 import { checkProfile, minProfile } from './profiles';
 import { checkContent } from './validate/content';
-import { isPlainObject, optionalString, own, rejectUnknownFields, typeName } from './validate/fields';
+import { isPlainObject, optionalString, own, rejectUnknownFields, shown, typeName } from './validate/fields';
 import { checkGraph } from './validate/graph';
 import { readInputs } from './validate/inputs';
-import { Problems } from './validate/problems';
+import { duplicateKeyOffsets } from './validate/duplicate-keys';
+import { capProblems, Problems } from './validate/problems';
 import { SourceMap } from './validate/source-map';
 import { WORKFLOW_NAME } from './validate/rules';
+import { sourceTextProblem, valueProblem } from './validate/text-limits';
 import { readSteps } from './validate/steps';
 
 export interface ParseOptions {
@@ -33,21 +35,35 @@ const TOP_LEVEL_FIELDS = ['name', 'version', 'description', 'security_profile', 
 const MAX_ALIAS_COUNT = 100;
 
 export function parseWorkflow(text: string, opts: ParseOptions = {}): ParseResult {
+  const unreadable = sourceTextProblem(text);
+  if (unreadable) return { problems: [unreadable] };
   const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, prettyErrors: true, uniqueKeys: true });
-  if (doc.errors.length > 0) {
-    const problems = doc.errors.map((e): Problem => {
-      const pos = e.linePos?.[0];
-      return {
+  // uniqueKeys off: yaml's check is quadratic in the number of keys; duplicateKeyOffsets is linear.
+  const doc = parseDocument(text, { lineCounter, prettyErrors: true, uniqueKeys: false });
+  const syntax = doc.errors.map((e): Problem => {
+    const pos = e.linePos?.[0];
+    return {
+      code: 'syntax_error',
+      message: e.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, ''),
+      path: '',
+      ...(pos ? { line: pos.line, column: pos.col } : {}),
+      severity: 'error',
+    };
+  });
+  if (syntax.length === 0) {
+    for (const offset of duplicateKeyOffsets(doc)) {
+      const { line, col } = lineCounter.linePos(offset);
+      syntax.push({
         code: 'syntax_error',
-        message: e.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, ''),
+        message: 'Map keys must be unique',
         path: '',
-        ...(pos ? { line: pos.line, column: pos.col } : {}),
+        line,
+        column: col,
         severity: 'error',
-      };
-    });
-    return { problems };
+      });
+    }
   }
+  if (syntax.length > 0) return { problems: capProblems(syntax) };
   const source = new SourceMap(text, lineCounter, doc);
   const problems = new Problems(source);
   let raw: unknown;
@@ -55,6 +71,11 @@ export function parseWorkflow(text: string, opts: ParseOptions = {}): ParseResul
     raw = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
   } catch (err) {
     problems.add('syntax_error', '', err instanceof Error ? err.message : 'the document cannot be read');
+    return { problems: problems.sorted() };
+  }
+  const unusable = valueProblem(raw);
+  if (unusable) {
+    problems.add('invalid_value', unusable.path, unusable.message);
     return { problems: problems.sorted() };
   }
   const definition = readDefinition(raw, source, problems, opts);
@@ -112,7 +133,7 @@ function readName(raw: Record<string, unknown>, problems: Problems): string | un
     problems.add(
       'invalid_value',
       'name',
-      `name '${name}' must be 1-128 letters, digits, '.', '_' or '-', starting with a letter or digit`,
+      `name '${shown(name)}' must be 1-128 letters, digits, '.', '_' or '-', starting with a letter or digit`,
     );
     return undefined;
   }
@@ -143,7 +164,7 @@ function readProfile(v: unknown, problems: Problems): SecurityProfile | undefine
     problems.add(
       'invalid_value',
       'security_profile',
-      `security_profile must be one of ${SECURITY_PROFILES.join(', ')}, got ${JSON.stringify(v)}`,
+      `security_profile must be one of ${SECURITY_PROFILES.join(', ')}, got ${shown(String(JSON.stringify(v)))}`,
     );
   }
   return profile;

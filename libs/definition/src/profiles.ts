@@ -1,5 +1,6 @@
 import type { Problem, SecurityProfile, WorkflowDefinition } from './model';
 import { getStepType } from './step-types';
+import { shown } from './validate/fields';
 
 const RANK: Record<SecurityProfile, number> = { plan_only: 0, restricted: 1, standard: 2, elevated: 3 };
 
@@ -35,7 +36,7 @@ export function checkProfile(def: WorkflowDefinition, profile: SecurityProfile):
     return [
       {
         code: 'profile_violation' as const,
-        message: `step '${step.id}' of type '${step.type}' needs the '${needed}' security profile; this context allows at most '${profile}'`,
+        message: `step '${shown(step.id)}' of type '${shown(step.type)}' needs the '${needed}' security profile; this context allows at most '${profile}'`,
         path: `steps[${i}].type`,
         severity: 'error' as const,
       },

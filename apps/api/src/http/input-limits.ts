@@ -1,12 +1,13 @@
+import { MAX_NESTING_DEPTH } from '@warden/definition';
 import type { ProblemDetail } from './api-error';
 
 /**
- * How deep a request body may nest (the root object or list is level 1). Recursive code
- * downstream (YAML composition, JSON.stringify, TypeORM, Temporal payloads) overflows the stack
- * at a few hundred levels, and near that limit V8 can even abort the process; real workflows
- * stay far below this.
+ * How deep a request body may nest (the root object or list is level 1): the same limit the
+ * language applies to definitions. Recursive code downstream (JSON.stringify, TypeORM, Temporal
+ * payloads) overflows the stack at a few hundred levels, and near that limit V8 can even abort
+ * the process; real workflows stay far below this.
  */
-export const MAX_NESTING_DEPTH = 64;
+export { MAX_NESTING_DEPTH };
 
 /**
  * U+0000 (PostgreSQL text and jsonb cannot hold it) and unpaired UTF-16 surrogates (not Unicode

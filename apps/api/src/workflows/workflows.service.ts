@@ -9,7 +9,6 @@ import {
   type WorkflowVersionEntity,
 } from '@warden/persistence';
 import { ApiConfig } from '../config/api.config';
-import { sourceTextProblem, unstorableDefinitionProblem } from './definition-guards';
 import type { WorkflowSource } from './workflow-source';
 import {
   toVersionSummary,
@@ -125,12 +124,9 @@ export class WorkflowsService {
     return { workflow, version: found };
   }
 
+  /** The library bounds nesting and refuses NUL and unpaired surrogates, so PostgreSQL can store what it accepts. */
   private parse(source: WorkflowSource): ParseResult {
-    const unreadable = sourceTextProblem(source.text);
-    if (unreadable) return { problems: [unreadable] };
-    const parsed = parseWorkflow(source.text, { maxProfile: this.config.maxProfile });
-    const unstorable = parsed.definition && unstorableDefinitionProblem(parsed.definition);
-    return unstorable ? { problems: [...parsed.problems, unstorable] } : parsed;
+    return parseWorkflow(source.text, { maxProfile: this.config.maxProfile });
   }
 
   private parseValid(source: WorkflowSource): {

@@ -5,7 +5,7 @@
 import { CommandError, splitCommand } from '../command';
 import { type Expr, ExpressionError, parseExpression, pathReferences, scanTemplate } from '../expressions';
 import type { InputSpec } from '../model';
-import { isPlainObject } from './fields';
+import { isPlainObject, shown } from './fields';
 import type { Problems } from './problems';
 import { childPath } from './source-map';
 import type { ReadStep } from './steps';
@@ -70,20 +70,25 @@ function checkReference(ref: string[], offset: number, path: string, s: ReadStep
     scope.problems.add(
       'unknown_input',
       path,
-      `'inputs.${name}' is not a declared input${known.length ? ` (declared: ${known.join(', ')})` : ''}`,
+      `'inputs.${shown(name)}' is not a declared input${known.length ? ` (declared: ${shown(known.join(', '))})` : ''}`,
       at,
     );
   } else if (root === 'steps' && !scope.stepIds.has(name)) {
-    scope.problems.add('unknown_step_reference', path, `'steps.${name}' names no step of this workflow`, at);
+    scope.problems.add(
+      'unknown_step_reference',
+      path,
+      `'steps.${shown(name)}' names no step of this workflow`,
+      at,
+    );
   } else if (root === 'steps' && !scope.upstream.get(s.step.id)?.has(name)) {
     const why =
       name === s.step.id
         ? 'a step cannot read its own results'
-        : `add '${name}' to depends_on (directly or through another step)`;
+        : `add '${shown(name)}' to depends_on (directly or through another step)`;
     scope.problems.add(
       'step_not_upstream',
       path,
-      `step '${s.step.id}' reads steps.${name}, which does not run before it: ${why}`,
+      `step '${shown(s.step.id)}' reads steps.${shown(name)}, which does not run before it: ${why}`,
       at,
     );
   }

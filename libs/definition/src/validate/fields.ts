@@ -4,6 +4,18 @@ import { childPath } from './source-map';
 
 export { isPlainObject };
 
+/** Longest user value a message quotes; a 900 kB name is not worth echoing twice. */
+export const MAX_SHOWN_LENGTH = 80;
+
+/** `value` cut to MAX_SHOWN_LENGTH characters with an ellipsis, never splitting a surrogate pair. */
+export function shown(value: string): string {
+  if (value.length <= MAX_SHOWN_LENGTH) return value;
+  const end = /[\uD800-\uDBFF]/.test(value[MAX_SHOWN_LENGTH - 1] ?? '')
+    ? MAX_SHOWN_LENGTH - 1
+    : MAX_SHOWN_LENGTH;
+  return `${value.slice(0, end)}…`;
+}
+
 export function typeName(v: unknown): string {
   if (v === null || v === undefined) return 'null';
   if (Array.isArray(v)) return 'a list';
@@ -24,7 +36,7 @@ export function rejectUnknownFields(
       problems.add(
         'unknown_field',
         childPath(path, key),
-        `unknown field '${key}' in ${where} (allowed: ${allowed.join(', ')})`,
+        `unknown field '${shown(key)}' in ${where} (allowed: ${allowed.join(', ')})`,
         {
           at: 'key',
         },

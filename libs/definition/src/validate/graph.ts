@@ -1,3 +1,4 @@
+import { shown } from './fields';
 import type { Problems } from './problems';
 import type { ReadStep } from './steps';
 
@@ -13,7 +14,7 @@ export function checkGraph(steps: readonly ReadStep[], problems: Problems): Map<
       problems.add(
         'duplicate_step_id',
         `${s.path}.id`,
-        `step id '${s.step.id}' is already used by ${first.path}`,
+        `step id '${shown(s.step.id)}' is already used by ${first.path}`,
       );
     } else {
       byId.set(s.step.id, s);
@@ -25,7 +26,7 @@ export function checkGraph(steps: readonly ReadStep[], problems: Problems): Map<
         problems.add(
           'unknown_dependency',
           `${s.path}.depends_on[${j}]`,
-          `step '${s.step.id}' depends on '${dep}', which is not a step`,
+          `step '${shown(s.step.id)}' depends on '${shown(dep)}', which is not a step`,
         );
       }
     });

@@ -8,6 +8,7 @@ import {
   optionalString,
   own,
   rejectUnknownFields,
+  shown,
   typeName,
 } from './fields';
 import type { Problems } from './problems';
@@ -35,7 +36,7 @@ export function readInputs(raw: unknown, problems: Problems): Record<string, Inp
       problems.add(
         'invalid_value',
         path,
-        `input name '${name}' must match ${INPUT_NAME.source} and not be a reserved word`,
+        `input name '${shown(name)}' must match ${INPUT_NAME.source} and not be a reserved word`,
         {
           at: 'key',
         },
@@ -96,7 +97,7 @@ function readType(raw: Record<string, unknown>, path: string, problems: Problems
     problems.add(
       typeof v === 'string' ? 'invalid_value' : 'wrong_type',
       p,
-      `input type must be one of ${INPUT_TYPES.join(', ')}, got ${JSON.stringify(v)}`,
+      `input type must be one of ${INPUT_TYPES.join(', ')}, got ${shown(String(JSON.stringify(v)))}`,
     );
   }
   return type;
@@ -131,7 +132,7 @@ function readValidation(
       problems.add(
         'invalid_value',
         childPath(path, 'pattern'),
-        `pattern ${JSON.stringify(pattern)} is not a valid regular expression`,
+        `pattern ${shown(JSON.stringify(pattern))} is not a valid regular expression`,
       );
   }
   const enumValues = own(raw, 'enum');

@@ -38,13 +38,35 @@ export class Problems {
     return this.list.some((p) => p.severity === 'error');
   }
 
+  /** Sorted by position and capped, so a hostile document cannot make the answer huge. */
   sorted(): Problem[] {
-    const key = (n: number | undefined): number => n ?? Number.MAX_SAFE_INTEGER;
-    return [...this.list].sort(
-      (a, b) =>
-        key(a.line) - key(b.line) ||
-        key(a.column) - key(b.column) ||
-        (a.path < b.path ? -1 : a.path > b.path ? 1 : 0),
-    );
+    return capProblems(sortProblems(this.list));
   }
+}
+
+/** Most problems one parse reports; a final too_many_problems says how many more there were. */
+export const MAX_PROBLEMS = 100;
+
+export function capProblems(sorted: Problem[]): Problem[] {
+  if (sorted.length <= MAX_PROBLEMS) return sorted;
+  const dropped = sorted.slice(MAX_PROBLEMS);
+  return [
+    ...sorted.slice(0, MAX_PROBLEMS),
+    {
+      code: 'too_many_problems',
+      message: `${dropped.length} more problem${dropped.length === 1 ? '' : 's'} not shown; fix these first`,
+      path: '',
+      severity: dropped.some((p) => p.severity === 'error') ? 'error' : 'warning',
+    },
+  ];
+}
+
+function sortProblems(list: readonly Problem[]): Problem[] {
+  const key = (n: number | undefined): number => n ?? Number.MAX_SAFE_INTEGER;
+  return [...list].sort(
+    (a, b) =>
+      key(a.line) - key(b.line) ||
+      key(a.column) - key(b.column) ||
+      (a.path < b.path ? -1 : a.path > b.path ? 1 : 0),
+  );
 }

@@ -8,10 +8,11 @@ import {
   optionalString,
   own,
   rejectUnknownFields,
+  shown,
   typeName,
 } from './fields';
 import type { Problems } from './problems';
-import { STEP_ID } from './rules';
+import { RESERVED_NAMES, STEP_ID } from './rules';
 import { childPath } from './source-map';
 
 const RETRY_FIELDS = ['attempts', 'delay', 'backoff', 'max_delay'];
@@ -54,7 +55,7 @@ function readStep(raw: unknown, index: number, problems: Problems): ReadStep | u
   const type = readRequiredString(raw, 'type', path, problems);
   const descriptor = type === undefined ? undefined : getStepType(type);
   if (type !== undefined && !descriptor) {
-    problems.add('unknown_step_type', childPath(path, 'type'), `unknown step type '${type}'`);
+    problems.add('unknown_step_type', childPath(path, 'type'), `unknown step type '${shown(type)}'`);
   }
   // Without a known type its own fields are unknown too, so only the common ones are checked.
   const typeFields = descriptor ? Object.keys(descriptor.fields) : [];
@@ -94,7 +95,13 @@ function readId(raw: Record<string, unknown>, path: string, problems: Problems):
     problems.add(
       'invalid_step_id',
       childPath(path, 'id'),
-      `step id '${id}' must start with a letter and contain only letters, digits, '_' and '-'`,
+      `step id '${shown(id)}' must start with a letter and contain only letters, digits, '_' and '-'`,
+    );
+  } else if (id !== undefined && RESERVED_NAMES.includes(id)) {
+    problems.add(
+      'invalid_step_id',
+      childPath(path, 'id'),
+      `step id '${id}' is reserved (expressions could not read steps.${id}); choose another id`,
     );
   }
   return id;
@@ -124,7 +131,8 @@ function readDependsOn(raw: unknown, path: string, problems: Problems): string[]
   raw.forEach((dep, i) => {
     if (typeof dep !== 'string')
       problems.add('wrong_type', `${path}[${i}]`, `a dependency must be a step id, got ${typeName(dep)}`);
-    else if (ids.includes(dep)) problems.add('invalid_value', `${path}[${i}]`, `'${dep}' is listed twice`);
+    else if (ids.includes(dep))
+      problems.add('invalid_value', `${path}[${i}]`, `'${shown(dep)}' is listed twice`);
     else ids.push(dep);
   });
   return ids;
@@ -216,7 +224,7 @@ function readStringMap(
       problems.add(
         'wrong_type',
         childPath(path, k),
-        `'${field}.${k}' must be a string, got ${typeName(item)}`,
+        `'${field}.${shown(k)}' must be a string, got ${typeName(item)}`,
       );
       ok = false;
     }
