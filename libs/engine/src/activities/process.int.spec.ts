@@ -33,6 +33,16 @@ async function running(pid: number): Promise<boolean> {
   }
 }
 
+/** SIGKILL is delivered asynchronously: give the kernel a moment before calling a process alive. */
+async function goneWithin(pid: number, ms = 2000): Promise<boolean> {
+  const deadline = Date.now() + ms;
+  while (await running(pid)) {
+    if (Date.now() > deadline) return false;
+    await new Promise((r) => setTimeout(r, 25));
+  }
+  return true;
+}
+
 async function pidFrom(file: string): Promise<number> {
   for (let i = 0; i < 50 && !existsSync(file); i++) await new Promise((r) => setTimeout(r, 50));
   const pid = Number((await readFile(file, 'utf8')).trim());
@@ -68,8 +78,8 @@ describe('runProcess (real processes)', () => {
     );
     expect(out.timedOut).toBe(true);
     expect(Date.now() - started).toBeLessThan(5000);
-    expect(await running(await pidFrom(pidFile))).toBe(false);
-    expect(await running(await pidFrom(childFile))).toBe(false);
+    expect(await goneWithin(await pidFrom(pidFile))).toBe(true);
+    expect(await goneWithin(await pidFrom(childFile))).toBe(true);
   });
 
   test('an abort (cancellation) kills the group', async () => {
@@ -82,7 +92,7 @@ describe('runProcess (real processes)', () => {
     controller.abort();
     const out = await pending;
     expect(out.aborted).toBe(true);
-    expect(await running(pid)).toBe(false);
+    expect(await goneWithin(pid)).toBe(true);
   });
 
   test('background processes do not outlive the step', async () => {
@@ -90,7 +100,7 @@ describe('runProcess (real processes)', () => {
     const out = await runProcess(spec('bash', ['-c', `(sleep 30 & echo $! > ${pidFile}) ; echo done`]));
     expect(out).toMatchObject({ exitCode: 0, stdout: 'done\n' });
     const bg = await pidFrom(pidFile);
-    expect(await running(bg)).toBe(false);
+    expect(await goneWithin(bg)).toBe(true);
   });
 
   test('a missing program is reported, not thrown', async () => {
