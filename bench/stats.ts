@@ -1,0 +1,69 @@
+/** Small, dependency-free measuring and statistics for the benchmarks. */
+
+/** Nearest-rank percentile. */
+export function percentile(samples: readonly number[], p: number): number {
+  if (samples.length === 0) return Number.NaN;
+  const sorted = [...samples].sort((a, b) => a - b);
+  const rank = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
+  return sorted[rank]!;
+}
+
+export const median = (samples: readonly number[]): number => percentile(samples, 50);
+
+export interface ThroughputOptions {
+  concurrency: number;
+  /** The lanes start spread over this time, then counting begins. */
+  rampMs: number;
+  /** How long completions are counted. */
+  windowMs: number;
+  task: () => Promise<unknown>;
+}
+
+export interface ThroughputResult {
+  runsPerSecond: number;
+  /** Runs completed inside the window. */
+  completed: number;
+  /** CPU time of this process (API, workers, receiver, client) per completed run. */
+  cpuMsPerRun: number;
+}
+
+interface Mark {
+  at: number;
+  cpu: NodeJS.CpuUsage;
+}
+
+function markAfter(ms: number): Promise<Mark> {
+  return new Promise((resolve) =>
+    setTimeout(() => resolve({ at: performance.now(), cpu: process.cpuUsage() }), ms),
+  );
+}
+
+/**
+ * Keeps `concurrency` runs in flight, starting a new one as soon as one finishes, and counts the
+ * runs that complete inside a window opened after a ramp. The lanes start spread over the ramp,
+ * so runs do not move in lock-step waves; once every lane runs, any window sees each lane
+ * complete window/duration runs on average. The drain at the end (fewer runs in flight) is not
+ * counted.
+ */
+export async function steadyThroughput(opts: ThroughputOptions): Promise<ThroughputResult> {
+  const finishedAt: number[] = [];
+  const windowOpens = markAfter(opts.rampMs);
+  const windowCloses = markAfter(opts.rampMs + opts.windowMs);
+  const end = performance.now() + opts.rampMs + opts.windowMs;
+  const lane = async (index: number): Promise<void> => {
+    await new Promise((resolve) => setTimeout(resolve, (index * opts.rampMs) / opts.concurrency));
+    while (performance.now() < end) {
+      await opts.task();
+      finishedAt.push(performance.now());
+    }
+  };
+  await Promise.all(Array.from({ length: opts.concurrency }, (_, i) => lane(i)));
+  const [open, close] = await Promise.all([windowOpens, windowCloses]);
+  const completed = finishedAt.filter((t) => t >= open.at && t < close.at).length;
+  const cpuMs = (close.cpu.user - open.cpu.user + close.cpu.system - open.cpu.system) / 1000;
+  return {
+    runsPerSecond: completed / ((close.at - open.at) / 1000),
+    completed,
+    cpuMsPerRun: completed === 0 ? Number.NaN : cpuMs / completed,
+  };
+}
