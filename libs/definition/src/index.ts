@@ -6,7 +6,7 @@
  */
 export * from './model';
 export { parseWorkflow, type ParseOptions, type ParseResult } from './parse';
-export { MAX_NESTING_DEPTH } from './validate/text-limits';
+export { MAX_NESTING_DEPTH, UNSTORABLE_CHARACTER, unstorableCharacter } from './validate/text-limits';
 export { MAX_PROBLEMS } from './validate/problems';
 export { MAX_SHOWN_LENGTH } from './validate/fields';
 export { RESERVED_NAMES } from './validate/rules';

@@ -1,4 +1,4 @@
-import { MAX_NESTING_DEPTH } from '@warden/definition';
+import { MAX_NESTING_DEPTH, UNSTORABLE_CHARACTER, unstorableCharacter } from '@warden/definition';
 import type { ProblemDetail } from './api-error';
 
 /**
@@ -9,29 +9,14 @@ import type { ProblemDetail } from './api-error';
  */
 export { MAX_NESTING_DEPTH };
 
-/**
- * U+0000 (PostgreSQL text and jsonb cannot hold it) and unpaired UTF-16 surrogates (not Unicode
- * text; jsonb refuses `\ud800`). Any other character, emoji and right-to-left marks included,
- * is fine.
- */
-const UNSTORABLE_CHARACTER = /\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+// U+0000 and unpaired surrogates: the language library's rule, shared so API and CLI agree.
+export { unstorableCharacter };
 
 const UNSTORABLE_CHARACTERS = new RegExp(UNSTORABLE_CHARACTER.source, 'g');
 
 /** `text` with every character `unstorableCharacter` refuses replaced by U+FFFD. */
 export function toStorableText(text: string): string {
   return text.replace(UNSTORABLE_CHARACTERS, '\uFFFD');
-}
-
-/** Why `text` cannot be stored, with the (0-based) index of the offending character. */
-export function unstorableCharacter(text: string): { index: number; message: string } | undefined {
-  const match = UNSTORABLE_CHARACTER.exec(text);
-  if (!match) return undefined;
-  const message =
-    match[0] === '\u0000'
-      ? 'contains a NUL character (U+0000)'
-      : 'contains an unpaired UTF-16 surrogate (not valid Unicode text)';
-  return { index: match.index, message };
 }
 
 /** `unstorableCharacter` located by 1-based line and column, for texts a client wrote by hand. */
