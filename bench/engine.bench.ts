@@ -120,7 +120,7 @@ function pooled(label: string, windows: ThroughputResult[]): ThroughputRow {
   const completed = windows.reduce((sum, w) => sum + w.completed, 0);
   return {
     label,
-    runsPerSecond: completed / ((windows.length * WINDOW_MS) / 1000),
+    runsPerSecond: completed / windows.reduce((sum, w) => sum + w.windowSeconds, 0),
     cpuMsPerRun: windows.reduce((sum, w) => sum + w.cpuMsPerRun * w.completed, 0) / completed,
   };
 }

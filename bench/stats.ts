@@ -23,6 +23,8 @@ export interface ThroughputResult {
   runsPerSecond: number;
   /** Runs completed inside the window. */
   completed: number;
+  /** The window as measured (timers can fire late on a busy machine). */
+  windowSeconds: number;
   /** CPU time of this process (API, workers, receiver, client) per completed run. */
   cpuMsPerRun: number;
 }
@@ -61,9 +63,11 @@ export async function steadyThroughput(opts: ThroughputOptions): Promise<Through
   const [open, close] = await Promise.all([windowOpens, windowCloses]);
   const completed = finishedAt.filter((t) => t >= open.at && t < close.at).length;
   const cpuMs = (close.cpu.user - open.cpu.user + close.cpu.system - open.cpu.system) / 1000;
+  const windowSeconds = (close.at - open.at) / 1000;
   return {
-    runsPerSecond: completed / ((close.at - open.at) / 1000),
+    runsPerSecond: completed / windowSeconds,
     completed,
+    windowSeconds,
     cpuMsPerRun: completed === 0 ? Number.NaN : cpuMs / completed,
   };
 }
