@@ -37,7 +37,7 @@ module.exports = tseslint.config(
       '@nx/enforce-module-boundaries': [
         'error',
         {
-          allow: ['@warden/engine/workflows'],
+          allow: ['@warden/engine/workflows', '@warden/definition/runtime'],
           depConstraints: [
             { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:domain', 'type:util'] },
             { sourceTag: 'type:domain', onlyDependOnLibsWithTags: ['type:domain', 'type:util'] },
@@ -58,7 +58,17 @@ module.exports = tseslint.config(
     files: ['libs/engine/src/workflows/**/*.ts', 'libs/definition/src/**/*.ts'],
     ignores: ['**/*.spec.ts'],
     rules: {
-      'no-restricted-imports': ['error', { paths: nodeBuiltins, patterns: ['**/activities/**'] }],
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [
+            ...nodeBuiltins,
+            // The full index carries the YAML parser and validator into every run's sandbox.
+            { name: '@warden/definition', message: 'workflow code imports @warden/definition/runtime' },
+          ],
+          patterns: ['**/activities/**'],
+        },
+      ],
       'no-restricted-globals': ['error', 'setTimeout', 'setInterval', 'process', 'require'],
     },
   },

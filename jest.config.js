@@ -16,6 +16,7 @@ const transform = {
 };
 const moduleNameMapper = {
   '^@warden/engine/workflows$': '<rootDir>/libs/engine/src/workflows/index.ts',
+  '^@warden/definition/runtime$': '<rootDir>/libs/definition/src/runtime.ts',
   '^@warden/([a-z-]+)$': '<rootDir>/libs/$1/src/index.ts',
 };
 const common = {

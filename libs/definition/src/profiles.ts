@@ -1,6 +1,6 @@
 import type { Problem, SecurityProfile, WorkflowDefinition } from './model';
 import { getStepType } from './step-types';
-import { shown } from './validate/fields';
+import { shown } from './validate/shown';
 
 const RANK: Record<SecurityProfile, number> = { plan_only: 0, restricted: 1, standard: 2, elevated: 3 };
 

@@ -97,6 +97,33 @@ export class WorkflowRepository {
     return found ?? undefined;
   }
 
+  /**
+   * A workflow and one of its versions (default: the current one) in one query: starting a
+   * run reads both, and this is on every start's path. `version` is undefined when the
+   * workflow exists but has no such version.
+   */
+  async findPinned(
+    scope: TenantScope,
+    workflowId: string,
+    version?: number,
+  ): Promise<{ workflow: WorkflowEntity; version: WorkflowVersionEntity | undefined } | undefined> {
+    if (!isUuid(workflowId)) return undefined;
+    const found = await this.dataSource.manager
+      .createQueryBuilder(WorkflowEntity, 'w')
+      .leftJoinAndMapOne(
+        'w.pinned',
+        WorkflowVersionEntity,
+        'v',
+        'v.workflow_id = w.id AND v.tenant_id = w.tenant_id AND v.version = COALESCE(:version, w.current_version)',
+        { version: version ?? null },
+      )
+      .where('w.tenant_id = :tenantId AND w.id = :workflowId', { tenantId: scope.tenantId, workflowId })
+      .getOne();
+    if (!found) return undefined;
+    const { pinned, ...rest } = found as WorkflowEntity & { pinned?: WorkflowVersionEntity | null };
+    return { workflow: Object.assign(new WorkflowEntity(), rest), version: pinned ?? undefined };
+  }
+
   async list(scope: TenantScope, filter: WorkflowListFilter = {}): Promise<WorkflowEntity[]> {
     return this.dataSource.manager.find(WorkflowEntity, {
       where: { tenantId: scope.tenantId, ...(filter.name !== undefined ? { name: filter.name } : {}) },

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import {
   checkProfile,
   minProfile,
@@ -30,6 +30,8 @@ export type StartOutcome = { kind: 'plan'; body: DryRunResult } | { kind: 'start
 
 @Injectable()
 export class RunsService {
+  private readonly logger = new Logger('runs');
+
   constructor(
     private readonly runs: RunRepository,
     private readonly workflowRepository: WorkflowRepository,
@@ -133,7 +135,14 @@ export class RunsService {
       inputs: run.inputs,
       profile: run.profile,
     });
-    await this.runs.markStarted(scope, run.id, new Date());
+    // Off the response path: Temporal already holds the run. If this write is lost, the row
+    // stays 'pending' until RunStateMirror sees the run in Temporal, and a retried start with
+    // the same Idempotency-Key relaunches harmlessly (the Temporal workflow id is the run's).
+    this.runs.markStarted(scope, run.id, new Date()).catch((err: unknown) => {
+      this.logger.warn(
+        `could not mark run ${run.id} started: ${err instanceof Error ? err.message : String(err)}`,
+      );
+    });
     return started(run, 'running');
   }
 }

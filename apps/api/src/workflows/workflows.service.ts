@@ -112,10 +112,10 @@ export class WorkflowsService {
 
   /** The given version of a workflow (default: current), for starting or planning a run. */
   async pinned(scope: TenantScope, workflowId: string, version?: number): Promise<PinnedVersion> {
-    const workflow = await this.workflows.findById(scope, workflowId);
-    if (!workflow) throw notFound(workflowId);
+    const pinned = await this.workflows.findPinned(scope, workflowId, version);
+    if (!pinned) throw notFound(workflowId);
+    const { workflow, version: found } = pinned;
     const wanted = version ?? workflow.currentVersion;
-    const found = await this.workflows.findVersion(scope, workflowId, wanted);
     if (!found) {
       throw new WorkflowError('version_not_found', `workflow '${workflow.name}' has no version ${wanted}`, {
         problems: [{ path: 'version', message: `must be between 1 and ${workflow.currentVersion}` }],

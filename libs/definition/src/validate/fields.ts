@@ -4,17 +4,9 @@ import { childPath } from './source-map';
 
 export { isPlainObject };
 
-/** Longest user value a message quotes; a 900 kB name is not worth echoing twice. */
-export const MAX_SHOWN_LENGTH = 80;
+import { MAX_SHOWN_LENGTH, shown } from './shown';
 
-/** `value` cut to MAX_SHOWN_LENGTH characters with an ellipsis, never splitting a surrogate pair. */
-export function shown(value: string): string {
-  if (value.length <= MAX_SHOWN_LENGTH) return value;
-  const end = /[\uD800-\uDBFF]/.test(value[MAX_SHOWN_LENGTH - 1] ?? '')
-    ? MAX_SHOWN_LENGTH - 1
-    : MAX_SHOWN_LENGTH;
-  return `${value.slice(0, end)}…`;
-}
+export { MAX_SHOWN_LENGTH, shown };
 
 export function typeName(v: unknown): string {
   if (v === null || v === undefined) return 'null';

@@ -1,5 +1,5 @@
 import { ActivityCancellationType, type ActivityOptions } from '@temporalio/workflow';
-import type { StepBase } from '@warden/definition';
+import type { StepBase } from '@warden/definition/runtime';
 import { ACTIVITY_ERROR_TYPES } from '../activity-contract';
 
 export const DEFAULT_STEP_TIMEOUT_SECONDS = 300;

@@ -1,4 +1,4 @@
-import type { ApprovalStep } from '@warden/definition';
+import type { ApprovalStep } from '@warden/definition/runtime';
 import type { ApprovalDecision, RunState } from '../shared';
 
 /**

@@ -18,7 +18,7 @@ import {
   type ShellStep,
   type Step,
   type TransformStep,
-} from '@warden/definition';
+} from '@warden/definition/runtime';
 import type { WardenActivities } from '../activity-contract';
 import type { RunArgs } from '../shared';
 import { activityOptionsFor } from './activity-options';

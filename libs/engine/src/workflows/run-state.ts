@@ -2,7 +2,7 @@
  * Pure transitions of a run's state. The workflow owns one RunState object, mutates it only
  * through these functions, and hands it out as is to the runState query.
  */
-import type { ExpressionContext, StepStatus, StepView } from '@warden/definition';
+import type { ExpressionContext, StepStatus, StepView } from '@warden/definition/runtime';
 import type { RunArgs, RunState, StepApproval, StepError, StepState } from '../shared';
 
 /** What a finished step produced. */

@@ -2,7 +2,7 @@
  * Which steps can move now. Pure: the workflow applies the decisions and asks again, since a
  * skip can unlock further steps.
  */
-import { evaluateExpression, type ExpressionContext, type Step } from '@warden/definition';
+import { evaluateExpression, type ExpressionContext, type Step } from '@warden/definition/runtime';
 import type { RunState, StepError } from '../shared';
 import { isTerminal, runFailed } from './run-state';
 

@@ -3,7 +3,7 @@
  * activity failures to the stable step error codes clients see.
  */
 import { ActivityFailure, ApplicationFailure, TimeoutFailure } from '@temporalio/workflow';
-import { ExpressionError } from '@warden/definition';
+import { ExpressionError } from '@warden/definition/runtime';
 import { ACTIVITY_ERROR_TYPES } from '../activity-contract';
 import type { StepOutcome } from './run-state';
 
