@@ -15,7 +15,8 @@ export const MAX_NESTING_DEPTH = 64;
  * U+0000 (no process argument, environment variable or PostgreSQL text can hold it) and unpaired
  * UTF-16 surrogates (not Unicode text). Any other character, emoji included, is fine.
  */
-export const UNSTORABLE_CHARACTER = /\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+export const UNSTORABLE_CHARACTER =
+  /\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
 /** Why `text` cannot be used, with the (0-based) index of the offending character. */
 export function unstorableCharacter(text: string): { index: number; message: string } | undefined {
