@@ -25,6 +25,7 @@ import {
   type Principal,
   type TenantResource,
 } from '@warden/authz';
+import { measureStartLatency } from './start-latency';
 import { percentile } from './stats';
 
 const ROUNDS = positiveInt('BENCH_AUTHZ_ROUNDS', 20);
@@ -193,16 +194,18 @@ function measureDecisions(): string[] {
   ];
 }
 
-function main(): void {
+async function main(): Promise<void> {
   log(`node ${process.version}, ${process.platform}/${process.arch}`);
   for (const line of measureDecisions()) log(line);
+  log('');
+  const rounds = positiveInt('BENCH_START_ROUNDS', 10);
+  const perRound = positiveInt('BENCH_START_PER_ROUND', 20);
+  for (const line of await measureStartLatency(log, rounds, perRound)) log(line);
 }
 
-try {
-  main();
-} catch (err: unknown) {
+main().catch((err: unknown) => {
   process.stderr.write(
     `bench:authz failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`,
   );
   process.exit(1);
-}
+});

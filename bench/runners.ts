@@ -63,8 +63,12 @@ function runner(label: string, startLabel: string, once: () => Promise<RunResult
   };
 }
 
-async function post<T>(url: string, contentType: string, body: string): Promise<T> {
-  const res = await fetch(url, { method: 'POST', headers: { 'content-type': contentType }, body });
+async function post<T>(url: string, authorization: string, contentType: string, body: string): Promise<T> {
+  const res = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': contentType, authorization },
+    body,
+  });
   const parsed = (await res.json()) as T;
   if (!res.ok) throw new Error(`POST ${url}: ${res.status} ${JSON.stringify(parsed)}`);
   return parsed;
@@ -83,7 +87,8 @@ function checkSucceeded(state: RunState, steps: number): void {
 export async function createRunners(stack: BenchStack, opts: RunnerOptions): Promise<Runners> {
   const { client } = stack;
   const register = async (yaml: string): Promise<string> =>
-    (await post<{ id: string }>(`${stack.api}/v1/workflows`, 'application/yaml', yaml)).id;
+    (await post<{ id: string }>(`${stack.api}/v1/workflows`, stack.authorization, 'application/yaml', yaml))
+      .id;
   const sequentialId = await register(opts.sequentialYaml);
   const pureId = await register(opts.pureYaml);
 
@@ -91,6 +96,7 @@ export async function createRunners(stack: BenchStack, opts: RunnerOptions): Pro
     const t0 = performance.now();
     const { runId } = await post<{ runId: string }>(
       `${stack.api}/v1/workflows/${workflowId}/runs`,
+      stack.authorization,
       'application/json',
       '{"inputs":{}}',
     );

@@ -15,8 +15,10 @@ import {
   type TestDatabase,
 } from '@warden/devstack';
 import { DEFAULT_TENANT_ID, createActivities, createWardenWorker, type EngineLogger } from '@warden/engine';
-import { runMigrations } from '@warden/persistence';
+import { prepareDatabase, TenantRepository, UserRepository } from '@warden/persistence';
+import { DataSource } from 'typeorm';
 import { createApp } from '../apps/api/src/app';
+import { Sessions } from '../apps/api/src/auth/sessions';
 import { ApiConfig } from '../apps/api/src/config/api.config';
 
 export const RAW_TASK_QUEUE = 'bench-raw';
@@ -30,6 +32,9 @@ const MAX_ACTIVITIES = 200;
 export interface BenchStack {
   /** Base URL of the in-process API. */
   api: string;
+  /** `Authorization` header value of an Owner of the default tenant (the API authenticates every call). */
+  authorization: string;
+  app: INestApplication;
   /** The URL every http step and raw activity calls. */
   receiverUrl: string;
   /** Requests the receiver has answered so far (each run's steps must land exactly once). */
@@ -41,6 +46,25 @@ export interface BenchStack {
   /** Runs `fn` while both workers poll. */
   withWorkers<T>(fn: () => Promise<T>): Promise<T>;
   close(): Promise<void>;
+}
+
+/**
+ * An Owner of the default tenant with a session, and quotas high enough that the benchmark
+ * measures orchestration, not the tenant's limits.
+ */
+async function signInBenchOwner(app: INestApplication): Promise<string> {
+  const dataSource = app.get(DataSource);
+  await new TenantRepository(dataSource).updatePolicy(DEFAULT_TENANT_ID, {
+    quotas: { concurrentRuns: 100_000, runsPerMinute: 1_000_000, apiRequestsPerMinute: 10_000_000 },
+  });
+  const scope = { tenantId: DEFAULT_TENANT_ID };
+  const user = await new UserRepository(dataSource).create(scope, {
+    email: 'bench@warden.local',
+    displayName: 'Benchmark',
+    roles: ['owner'],
+  });
+  const session = await app.get(Sessions).start(scope, user.id, ['pwd']);
+  return `Bearer ${session.accessToken}`;
 }
 
 function listen(server: Server): Promise<number> {
@@ -101,7 +125,7 @@ export async function startBenchStack(log: (line: string) => void): Promise<Benc
     }
     const db: TestDatabase = await createTestDatabase({ onProgress: log });
     cleanups.push(() => db.drop());
-    await runMigrations(db.url);
+    await prepareDatabase(db.url);
 
     const receiver = startReceiver();
     const receiverUrl = `http://127.0.0.1:${await listen(receiver.server)}/ok`;
@@ -112,6 +136,7 @@ export async function startBenchStack(log: (line: string) => void): Promise<Benc
     await app.listen(0, '127.0.0.1');
     cleanups.push(() => app.close());
     const api = (await app.getUrl()).replace('[::1]', '127.0.0.1');
+    const authorization = await signInBenchOwner(app);
 
     const connection = await NativeConnection.connect({ address });
     cleanups.push(() => connection.close());
@@ -121,6 +146,8 @@ export async function startBenchStack(log: (line: string) => void): Promise<Benc
 
     return {
       api,
+      authorization,
+      app,
       receiverUrl,
       receivedRequests: receiver.count,
       client,

@@ -1,16 +1,21 @@
 /**
- * Shared set-up of the API and CLI integration tests: migrations on the run's database, the
- * Nest app in-process on 127.0.0.1:0, and (optionally) a worker on the default tenant's queue,
- * all against the real Temporal dev server and PostgreSQL of Jest's global setup.
+ * Shared set-up of the API and CLI integration tests: the run's database prepared (migrations,
+ * application role), the Nest app in-process on 127.0.0.1:0, a fresh tenant with an Owner whose
+ * access token every `call` sends, and (optionally) a worker on that tenant's queue, all against
+ * the real Temporal dev server and PostgreSQL of Jest's global setup.
  */
+import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { INestApplication } from '@nestjs/common';
 import { Client, Connection } from '@temporalio/client';
 import { DefaultLogger, NativeConnection, Runtime, type Worker } from '@temporalio/worker';
-import { createWardenWorker, DEFAULT_TENANT_ID } from '@warden/engine';
-import { runMigrations } from '@warden/persistence';
+import type { BuiltInRoleKey } from '@warden/authz';
+import { createWardenWorker } from '@warden/engine';
+import { prepareDatabase, TenantRepository, UserRepository, type NewTenant } from '@warden/persistence';
+import { DataSource } from 'typeorm';
 import { createApp } from '../apps/api/src/app';
+import { Sessions } from '../apps/api/src/auth/sessions';
 import { ApiConfig } from '../apps/api/src/config/api.config';
 
 export const REPO_ROOT = join(__dirname, '..');
@@ -27,12 +32,40 @@ export interface RequestOptions {
   text?: string;
   contentType?: string;
   headers?: Record<string, string>;
+  /** Bearer token to send instead of the harness Owner's; `null` sends none. */
+  token?: string | null;
+}
+
+export interface TestTenant {
+  readonly id: string;
+  readonly slug: string;
+}
+
+export interface TestUser {
+  readonly userId: string;
+  readonly tenant: TestTenant;
+  /** An access token of a fresh session. */
+  readonly token: string;
+  readonly refreshToken: string;
 }
 
 export interface ApiHarness {
   url: string;
   temporal: Client;
+  app: INestApplication;
+  /** The harness's own tenant, and its Owner (whose token `call` sends by default). */
+  tenant: TestTenant;
+  owner: TestUser;
   call<T = unknown>(method: string, path: string, opts?: RequestOptions): Promise<HttpResult<T>>;
+  /** Another tenant (pooled unless said otherwise), created directly in the registry. */
+  createTenant(input?: Partial<NewTenant>): Promise<TestTenant>;
+  /** A worker on that tenant's queue (the harness's own tenant has one with `worker: true`). */
+  startWorkerFor(tenant: TestTenant): Promise<void>;
+  /** A user with these roles in `tenant` (default: the harness tenant), signed in. */
+  createUser(
+    roles: (BuiltInRoleKey | string)[],
+    opts?: { tenant?: TestTenant; platformAdmin?: boolean; email?: string; passwordHash?: string },
+  ): Promise<TestUser>;
   close(): Promise<void>;
 }
 
@@ -57,7 +90,7 @@ export async function startApiHarness(
   const databaseUrl = requiredEnv('DATABASE_URL');
   const temporalAddress = requiredEnv('TEMPORAL_ADDRESS');
   const namespace = process.env.TEMPORAL_NAMESPACE ?? 'default';
-  await runMigrations(databaseUrl);
+  await prepareDatabase(databaseUrl);
 
   const config = ApiConfig.fromEnv({
     DATABASE_URL: databaseUrl,
@@ -70,30 +103,70 @@ export async function startApiHarness(
   await app.listen(0, '127.0.0.1');
   const url = (await app.getUrl()).replace('[::1]', '127.0.0.1');
 
+  const dataSource = app.get(DataSource);
+  const tenants = new TenantRepository(dataSource);
+  const users = new UserRepository(dataSource);
+  const sessions = app.get(Sessions);
+  const createTenant = async (input: Partial<NewTenant> = {}): Promise<TestTenant> => {
+    const slug = input.slug ?? `t-${randomUUID().slice(0, 12)}`;
+    const tenant = await tenants.create({
+      name: `Test tenant ${slug}`,
+      maxProfile: 'elevated',
+      ...input,
+      slug,
+    });
+    return { id: tenant.id, slug: tenant.slug };
+  };
+  const createUser: ApiHarness['createUser'] = async (roles, userOpts = {}) => {
+    const tenant = userOpts.tenant ?? ownTenant;
+    const scope = { tenantId: tenant.id };
+    const user = await users.create(scope, {
+      email: userOpts.email ?? `${roles.join('-') || 'nobody'}-${randomUUID().slice(0, 8)}@example.test`,
+      displayName: `Test ${roles.join(', ')}`,
+      roles,
+      platformAdmin: userOpts.platformAdmin ?? false,
+      ...(userOpts.passwordHash === undefined ? {} : { passwordHash: userOpts.passwordHash }),
+    });
+    const session = await sessions.start(scope, user.id, ['pwd']);
+    return { userId: user.id, tenant, token: session.accessToken, refreshToken: session.refreshToken };
+  };
+  const ownTenant = await createTenant();
+  const owner = await createUser(['owner']);
+
   const temporalConnection = await Connection.connect({ address: temporalAddress });
   const temporal = new Client({ connection: temporalConnection, namespace });
 
-  let worker: Worker | undefined;
-  let workerRun: Promise<void> | undefined;
+  const workers: { worker: Worker; running: Promise<void> }[] = [];
   let workerConnection: NativeConnection | undefined;
-  if (opts.worker) {
-    workerConnection = await NativeConnection.connect({ address: temporalAddress });
+  const startWorkerFor = async (tenant: TestTenant): Promise<void> => {
+    workerConnection ??= await NativeConnection.connect({ address: temporalAddress });
     const bundle = process.env.WARDEN_WORKFLOW_BUNDLE;
-    worker = await createWardenWorker({
+    const worker = await createWardenWorker({
       connection: workerConnection,
       namespace,
-      tenantId: DEFAULT_TENANT_ID,
+      tenantId: tenant.id,
       ...(bundle ? { workflowBundle: { codePath: bundle } } : {}),
       shutdownGraceTime: '1s',
     });
-    workerRun = worker.run();
-  }
+    workers.push({ worker, running: worker.run() });
+  };
+  if (opts.worker) await startWorkerFor(ownTenant);
 
   return {
     url,
     temporal,
+    app,
+    tenant: ownTenant,
+    owner,
+    createTenant,
+    createUser,
+    startWorkerFor,
     async call<T>(method: string, path: string, req: RequestOptions = {}): Promise<HttpResult<T>> {
-      const headers: Record<string, string> = { ...req.headers };
+      const token = req.token === undefined ? owner.token : req.token;
+      const headers: Record<string, string> = {
+        ...(token === null ? {} : { authorization: `Bearer ${token}` }),
+        ...req.headers,
+      };
       let body: string | undefined;
       if (req.json !== undefined) {
         body = JSON.stringify(req.json);
@@ -117,10 +190,8 @@ export async function startApiHarness(
       return { status: response.status, headers: response.headers, text, body: parsed as T };
     },
     async close() {
-      if (worker) {
-        worker.shutdown();
-        await workerRun;
-      }
+      for (const { worker } of workers) worker.shutdown();
+      await Promise.all(workers.map((w) => w.running));
       await workerConnection?.close();
       await temporalConnection.close();
       await app.close();

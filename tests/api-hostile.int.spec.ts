@@ -22,7 +22,7 @@ import {
   expectClientError,
   methodsServing,
   ROUTES,
-  send,
+  send as sendUnsigned,
   sendRaw,
   type RawResponse,
   type Route,
@@ -33,7 +33,16 @@ const DEFINITION_ROUTES = BODY_ROUTES.filter((r) => r.bodyTypes.includes('applic
 const JSON_ROUTES = BODY_ROUTES.filter((r) => !r.bodyTypes.includes('application/yaml'));
 const PATHS = [...new Set(ROUTES.map((r) => r.path))];
 /** What a route answers for an id that names nothing; a new kind of id must be added here. */
-const NOT_FOUND: Record<string, string> = { workflowId: 'workflow_not_found', runId: 'run_not_found' };
+const NOT_FOUND: Record<string, string> = {
+  workflowId: 'workflow_not_found',
+  runId: 'run_not_found',
+  apiKeyId: 'api_key_not_found',
+  tenantId: 'tenant_not_found',
+  userId: 'user_not_found',
+  grantId: 'grant_not_found',
+};
+/** Path parameters that are slugs, not UUIDs: a hostile one is simply a name nothing has. */
+const SLUG_PARAMS: Record<string, string> = { key: 'role_not_found' };
 // HEAD is left out: its answer has no body to check.
 const METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS', 'TRACE'];
 
@@ -54,6 +63,13 @@ function perParam<C extends { name: string }>(
 
 describe('API: hostile and malformed input on every route', () => {
   let api: ApiHarness;
+  /** An Owner who is also a platform admin: every route gets past authorization to its input handling. */
+  let token: string;
+  const send: typeof sendUnsigned = (baseUrl, method, path, opts = {}) =>
+    sendUnsigned(baseUrl, method, path, {
+      ...opts,
+      headers: { authorization: `Bearer ${token}`, ...opts.headers },
+    });
   let workflowId: string;
   const suffix = randomUUID().slice(0, 8);
   const fixture = definition(`name: hostile-${suffix}`, 'version: 1', 'inputs:', '  data: { type: object }');
@@ -87,6 +103,7 @@ describe('API: hostile and malformed input on every route', () => {
 
   beforeAll(async () => {
     api = await startApiHarness();
+    token = (await api.createUser(['owner'], { platformAdmin: true })).token;
     const created = await send(api.url, 'POST', '/v1/workflows', {
       headers: { 'content-type': 'application/yaml' },
       body: fixture,
@@ -179,7 +196,7 @@ describe('API: hostile and malformed input on every route', () => {
   });
 
   describe('ids, query parameters and headers', () => {
-    it.each(perParam('pathParams', HOSTILE_IDS))(
+    it.each(perParam('pathParams', HOSTILE_IDS).filter(([, param]) => !(param in SLUG_PARAMS)))(
       '%s: %s as %s names nothing',
       async (_l, param, _c, route, c) => {
         // A well-formed body, so the id is the only thing wrong.
@@ -197,6 +214,20 @@ describe('API: hostile and malformed input on every route', () => {
         expect(res.text).not.toContain(JSON.stringify(c.id).slice(1, -1).slice(0, 60));
       },
     );
+
+    it.each(
+      perParam('pathParams', HOSTILE_IDS).filter(
+        ([, param, , route]) => param in SLUG_PARAMS && route.method === 'DELETE',
+      ),
+    )('%s: %s as %s names nothing', async (_l, param, _c, route, c) => {
+      const res = await send(
+        api.url,
+        route.method,
+        pathOf(route.path, { [param]: encodeURIComponent(c.id) }),
+      );
+      expectClientError(res, 404, SLUG_PARAMS[param]!);
+      expect(res.text).not.toContain(JSON.stringify(c.id).slice(1, -1).slice(0, 60));
+    });
 
     it.each(perParam('pathParams', [{ name: 'broken percent-encoding' }]))(
       '%s: %s with %s',
@@ -273,6 +304,11 @@ describe('API: hostile and malformed input on every route', () => {
 
 describe('API: hostile step ids and step output on a real worker', () => {
   let api: ApiHarness;
+  const send: typeof sendUnsigned = (baseUrl, method, path, opts = {}) =>
+    sendUnsigned(baseUrl, method, path, {
+      ...opts,
+      headers: { authorization: `Bearer ${api.owner.token}`, ...opts.headers },
+    });
   let gateRun: string;
 
   /** Registers a one-step definition and starts it; returns the run id. */

@@ -148,12 +148,12 @@ describe('API: runs on a real Temporal worker', () => {
 
     const approved = await decide('request');
     expect(approved.status).toBe(202);
-    expect(approved.body.approver).toBe('local-dev');
+    expect(approved.body.approver).toBe(api.owner.userId);
     const run = await waitForRun(api, runId, isFinished);
     expect(run.status).toBe('succeeded');
     expect(run.steps.find((s) => s.id === 'request')?.outputs).toMatchObject({
       decision: 'approve',
-      approver: 'local-dev',
+      approver: api.owner.userId,
     });
 
     const late = await decide('request');

@@ -15,7 +15,7 @@ function warden(args: string[], timeoutMs = 60_000): Promise<CliResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ['-r', '@swc-node/register', 'apps/cli/src/main.ts', ...args], {
       cwd: REPO_ROOT,
-      env: { ...process.env, NO_COLOR: '1' },
+      env: { ...process.env, NO_COLOR: '1', WARDEN_TOKEN: api.owner.token },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let stdout = '';
@@ -33,8 +33,9 @@ function warden(args: string[], timeoutMs = 60_000): Promise<CliResult> {
   });
 }
 
+let api: ApiHarness;
+
 describe('warden CLI, end to end', () => {
-  let api: ApiHarness;
   const dir = mkdtempSync(join(tmpdir(), 'warden-cli-'));
 
   beforeAll(async () => {

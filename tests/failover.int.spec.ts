@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { Client } from 'pg';
 import { randomUUID } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -55,7 +56,7 @@ const workers: ChildProcess[] = [];
 function spawnWorker(h: EngineHarness, output: string[]): Promise<ChildProcess> {
   const child: ChildProcess = spawn(
     process.execPath,
-    ['-r', '@swc-node/register', join(ROOT, 'apps/worker/src/main.ts'), '--tenant', h.tenantId],
+    ['-r', '@swc-node/register', join(ROOT, 'apps/worker/src/main.ts'), '--tenant', tenantSlug],
     {
       cwd: ROOT,
       env: { ...process.env, TEMPORAL_ADDRESS: h.target.address },
@@ -85,11 +86,24 @@ function exited(child: ChildProcess): Promise<void> {
 }
 
 let h: EngineHarness;
+const tenantSlug = `failover-${randomUUID().slice(0, 8)}`;
 const receiver = new IdempotentReceiver();
 
 beforeAll(async () => {
   await receiver.listen();
-  h = await startEngineHarness({ withWorker: false, tenantId: `failover-${randomUUID().slice(0, 8)}` });
+  // The worker finds its tenant by slug in the tenants table, as in production.
+  const tenantId = randomUUID();
+  const db = new Client({ connectionString: process.env.DATABASE_URL });
+  await db.connect();
+  try {
+    await db.query(`INSERT INTO tenants (id, slug, name) VALUES ($1, $2, 'Failover tests')`, [
+      tenantId,
+      tenantSlug,
+    ]);
+  } finally {
+    await db.end();
+  }
+  h = await startEngineHarness({ withWorker: false, tenantId });
 });
 
 afterAll(async () => {

@@ -1,14 +1,19 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD } from '@nestjs/core';
-import { PermissionGuard } from './auth/permission.guard';
+import { AccessGuard } from './auth/access.guard';
+import { AuthModule } from './auth/auth.module';
 import { ApiConfig } from './config/api.config';
 import { ConfigModule } from './config/config.module';
 import { DatabaseModule } from './database/database.module';
 import { HealthModule } from './health/health.module';
+import { IdentityModule } from './identity/identity.module';
 import { ApiExceptionFilter } from './http/api-exception.filter';
+import { AuditModule } from './audit/audit.module';
 import { RunsModule } from './runs/runs.module';
 import { SchemaModule } from './schema/schema.module';
 import { TemporalModule } from './temporal/temporal.module';
+import { TenantsModule } from './tenants/tenants.module';
+import { UsersModule } from './users/users.module';
 import { WorkflowsModule } from './workflows/workflows.module';
 
 @Module({})
@@ -19,14 +24,19 @@ export class AppModule {
       imports: [
         ConfigModule.forRoot(config),
         DatabaseModule,
+        AuthModule,
+        IdentityModule,
         TemporalModule,
         WorkflowsModule,
         RunsModule,
         HealthModule,
         SchemaModule,
+        TenantsModule,
+        UsersModule,
+        AuditModule,
       ],
       providers: [
-        { provide: APP_GUARD, useClass: PermissionGuard },
+        { provide: APP_GUARD, useExisting: AccessGuard },
         { provide: APP_FILTER, useClass: ApiExceptionFilter },
       ],
     };

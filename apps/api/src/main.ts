@@ -1,5 +1,5 @@
 import { Logger } from '@nestjs/common';
-import { runMigrations } from '@warden/persistence';
+import { prepareDatabase } from '@warden/persistence';
 import { createApp } from './app';
 import { ApiConfig, ConfigError } from './config/api.config';
 import { OPENAPI_JSON_PATH, OPENAPI_UI_PATH } from './openapi';
@@ -9,7 +9,10 @@ async function main(): Promise<void> {
   const config = ApiConfig.fromEnv(process.env);
   logger.log(`configuration: ${JSON.stringify(config.describe())}`);
 
-  const applied = await runMigrations(config.databaseUrl);
+  const { applied } = await prepareDatabase(config.databaseUrl, {
+    role: config.databaseAppRole,
+    ...(config.databaseAppPassword === undefined ? {} : { password: config.databaseAppPassword }),
+  });
   logger.log(
     applied.length > 0 ? `migrations applied: ${applied.join(', ')}` : 'database schema is up to date',
   );

@@ -1,5 +1,6 @@
 import type { INestApplication } from '@nestjs/common';
 import { DocumentBuilder, SwaggerModule, type OpenAPIObject } from '@nestjs/swagger';
+import { BEARER_SCHEME } from './auth/permissions';
 
 export const OPENAPI_UI_PATH = 'docs';
 export const OPENAPI_JSON_PATH = 'docs/openapi.json';
@@ -13,6 +14,14 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
         '`x-warden-permission`.',
     )
     .setVersion('0.1.0')
+    .addBearerAuth(
+      {
+        type: 'http',
+        scheme: 'bearer',
+        description: 'An access token from /v1/auth/login, or an API key (wdn_...)',
+      },
+      BEARER_SCHEME,
+    )
     .build();
   return SwaggerModule.createDocument(app, info);
 }

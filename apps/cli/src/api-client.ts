@@ -59,7 +59,11 @@ export interface RunView {
 export class ApiClient {
   private readonly baseUrl: string;
 
-  constructor(baseUrl: string) {
+  /** `token`: an access token or an API key (`wdn_...`), sent as `Authorization: Bearer`. */
+  constructor(
+    baseUrl: string,
+    private readonly token?: string,
+  ) {
     this.baseUrl = baseUrl.replace(/\/+$/, '');
   }
 
@@ -113,6 +117,7 @@ export class ApiClient {
         method,
         headers: {
           accept: 'application/json',
+          ...(this.token ? { authorization: `Bearer ${this.token}` } : {}),
           ...(body ? { 'content-type': body.contentType, ...body.headers } : {}),
         },
         ...(body ? { body: body.text } : {}),

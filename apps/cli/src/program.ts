@@ -1,4 +1,5 @@
 import { Command } from 'commander';
+import { registerAdminCommand } from './commands/admin';
 import { registerDevCommand } from './commands/dev';
 import { registerPlanCommand } from './commands/plan';
 import { registerRunCommand } from './commands/run';
@@ -20,5 +21,6 @@ export function createProgram(output: Output): Command {
   registerPlanCommand(program, output);
   registerRunCommand(program, output);
   registerDevCommand(program);
+  registerAdminCommand(program, output);
   return program;
 }

@@ -1,59 +1,83 @@
 /**
- * The Warden worker process: polls one tenant's task queue and runs the interpreter workflow
- * and the step activities.
+ * The Warden worker process: runs the interpreter workflow and the step activities, either for
+ * one tenant (its queue in its namespace) or for every pooled tenant (a queue each, one
+ * namespace, tenants picked up as they come and go).
  *
- *   node -r @swc-node/register apps/worker/src/main.ts --tenant <id>
+ *   node -r @swc-node/register apps/worker/src/main.ts --tenant <slug>
+ *   node -r @swc-node/register apps/worker/src/main.ts --pool shared
  */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
-import { createWardenWorker, taskQueueFor } from '@warden/engine';
+import { bundleWardenWorkflows, type EngineLogger } from '@warden/engine';
 import { createJsonLogger } from './logger';
-import { loadWorkerConfig } from './worker.config';
+import { openTenantDirectory } from './postgres-tenant-directory';
+import { servePool, serveTenant, type WorkerService } from './serve';
+import { describeWorkerConfig, loadWorkerConfig, type WorkerConfig } from './worker.config';
+
+/** A pool starts a Worker per tenant: bundle once here rather than once per tenant. */
+async function workflowBundle(
+  config: WorkerConfig,
+  logger: EngineLogger,
+): Promise<{ codePath: string; cleanup(): Promise<void> }> {
+  if (config.workflowBundle !== undefined) {
+    return { codePath: config.workflowBundle, cleanup: async () => undefined };
+  }
+  const dir = await mkdtemp(join(tmpdir(), 'warden-worker-'));
+  const codePath = join(dir, 'workflow-bundle.js');
+  logger.info('bundling the workflow code (set WARDEN_WORKFLOW_BUNDLE to skip)', { codePath });
+  await bundleWardenWorkflows(codePath);
+  return { codePath, cleanup: () => rm(dir, { recursive: true, force: true }) };
+}
 
 async function main(): Promise<void> {
   const logger = createJsonLogger('worker');
   const config = loadWorkerConfig(process.argv.slice(2), process.env);
+  logger.info('worker starting', { ...describeWorkerConfig(config), pid: process.pid });
   // We handle signals ourselves so shutdown is logged; the SDK would otherwise do it silently.
   Runtime.install({ shutdownSignals: [], logger: new DefaultLogger('WARN') });
 
+  const directory = await openTenantDirectory(config.databaseUrl);
+  const bundle = await workflowBundle(config, logger);
   const connection = await NativeConnection.connect({ address: config.temporalAddress });
-  const worker = await createWardenWorker({
-    connection,
-    namespace: config.namespace,
-    tenantId: config.tenantId,
-    ...(config.workflowBundle === undefined ? {} : { workflowBundle: { codePath: config.workflowBundle } }),
-    maxConcurrentActivityTaskExecutions: config.maxConcurrentActivities,
-    logger,
-  });
-
-  // Ctrl-C followed by a supervisor's SIGTERM is common: only the first signal starts the
-  // shutdown (the SDK throws if shutdown() is called twice); later ones are logged.
-  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-    process.on(signal, () => {
-      if (worker.getState() !== 'RUNNING') {
-        logger.info('already shutting down', { signal, state: worker.getState() });
-        return;
-      }
-      logger.info('shutting down', { signal });
-      worker.shutdown();
-    });
-  }
-
-  logger.info('worker polling', {
-    taskQueue: taskQueueFor(config.tenantId),
-    namespace: config.namespace,
-    temporalAddress: config.temporalAddress,
-    pid: process.pid,
-  });
   try {
-    await worker.run();
+    const deps = {
+      connection,
+      directory,
+      workflowBundle: { codePath: bundle.codePath },
+      worker: { maxConcurrentActivityTaskExecutions: config.maxConcurrentActivities },
+      logger,
+    };
+    const service: WorkerService =
+      config.mode.kind === 'tenant'
+        ? await serveTenant(deps, config.mode.slug)
+        : servePool(deps, config.namespace, config.tenantRefreshMs);
+
+    // Ctrl-C followed by a supervisor's SIGTERM is common: only the first signal starts the
+    // shutdown; later ones are logged.
+    for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+      process.on(signal, () => {
+        if (service.state() !== 'RUNNING') {
+          logger.info('already shutting down', { signal, state: service.state() });
+          return;
+        }
+        logger.info('shutting down', { signal });
+        service.shutdown();
+      });
+    }
+    await service.run();
   } finally {
     await connection.close();
+    await directory.close();
+    await bundle.cleanup();
   }
   logger.info('worker stopped');
 }
 
 main().catch((err: unknown) => {
-  // Config mistakes (WorkerConfigError names the variable) and unreachable servers: a message, no stack trace.
+  // Config mistakes (WorkerConfigError names the variable), unknown tenants and unreachable
+  // servers: a message, no stack trace.
   const message = err instanceof Error ? err.message : String(err);
   process.stderr.write(`warden worker: ${message}\n`);
   process.exit(1);

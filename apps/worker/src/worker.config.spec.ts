@@ -1,40 +1,79 @@
-import { DEFAULT_TENANT_ID } from '@warden/engine';
-import { loadWorkerConfig, WorkerConfigError } from './worker.config';
+import {
+  DEFAULT_DATABASE_URL,
+  describeWorkerConfig,
+  loadWorkerConfig,
+  WorkerConfigError,
+} from './worker.config';
 
 describe('loadWorkerConfig', () => {
-  test('defaults: default tenant, local Temporal, default namespace, bundling at start', () => {
-    expect(loadWorkerConfig([], {})).toEqual({
-      tenantId: DEFAULT_TENANT_ID,
+  test('--pool shared with the defaults: local Temporal and database, default namespace, bundling at start', () => {
+    expect(loadWorkerConfig(['--pool', 'shared'], {})).toEqual({
+      mode: { kind: 'pool', pool: 'shared' },
+      databaseUrl: DEFAULT_DATABASE_URL,
       temporalAddress: '127.0.0.1:7233',
       namespace: 'default',
       maxConcurrentActivities: 100,
+      tenantRefreshMs: 10_000,
     });
   });
 
-  test('reads --tenant and the environment', () => {
+  test('reads --tenant <slug> and the environment', () => {
     const config = loadWorkerConfig(['--tenant', 'acme'], {
+      DATABASE_URL: 'postgres://warden:s3cret@db.internal:5432/warden',
       TEMPORAL_ADDRESS: 'temporal.internal:7233',
       TEMPORAL_NAMESPACE: 'warden',
       WARDEN_WORKFLOW_BUNDLE: '/opt/warden/bundle.js',
       WARDEN_MAX_CONCURRENT_ACTIVITIES: '8',
+      WARDEN_TENANT_REFRESH_MS: '2500',
     });
     expect(config).toEqual({
-      tenantId: 'acme',
+      mode: { kind: 'tenant', slug: 'acme' },
+      databaseUrl: 'postgres://warden:s3cret@db.internal:5432/warden',
       temporalAddress: 'temporal.internal:7233',
       namespace: 'warden',
       workflowBundle: '/opt/warden/bundle.js',
       maxConcurrentActivities: 8,
+      tenantRefreshMs: 2500,
     });
   });
 
+  test('the description for the logs masks the database password', () => {
+    const config = loadWorkerConfig(['--tenant', 'acme'], {
+      DATABASE_URL: 'postgres://warden:s3cret@db.internal:5432/warden',
+    });
+    const described = describeWorkerConfig(config);
+    expect(described).toMatchObject({
+      mode: '--tenant acme',
+      DATABASE_URL: 'postgres://warden:***@db.internal:5432/warden',
+    });
+    expect(JSON.stringify(described)).not.toContain('s3cret');
+  });
+
   test.each([
-    [['--tenant', 'bad tenant!'], {}, '--tenant'],
-    [['--tenant'], {}, 'argv'],
-    [['--unknown'], {}, 'argv'],
-    [[], { TEMPORAL_ADDRESS: 'no-port' }, 'TEMPORAL_ADDRESS'],
-    [[], { TEMPORAL_ADDRESS: 'host:99999' }, 'TEMPORAL_ADDRESS'],
-    [[], { WARDEN_MAX_CONCURRENT_ACTIVITIES: '0' }, 'WARDEN_MAX_CONCURRENT_ACTIVITIES'],
-  ])('%j %j is refused naming %s', (argv, env, variable) => {
+    [[], {}, 'argv', 'one of --tenant <slug> or --pool shared is required'],
+    [['--tenant', 'acme', '--pool', 'shared'], {}, '--tenant', 'cannot be combined with --pool'],
+    [['--tenant', 'bad tenant!'], {}, '--tenant', 'not a valid tenant slug'],
+    [['--tenant', '00000000-0000-0000-0000-00000000000A'], {}, '--tenant', 'not a valid tenant slug'],
+    [['--pool', 'private'], {}, '--pool', "unknown pool 'private'"],
+    [['--tenant'], {}, 'argv', 'argument missing'],
+    [['--unknown'], {}, 'argv', "unknown option '--unknown'"],
+    [['--pool', 'shared'], { TEMPORAL_ADDRESS: 'no-port' }, 'TEMPORAL_ADDRESS', 'expected host:port'],
+    [['--pool', 'shared'], { TEMPORAL_ADDRESS: 'host:99999' }, 'TEMPORAL_ADDRESS', 'expected host:port'],
+    [['--pool', 'shared'], { DATABASE_URL: 'mysql://x:pw@y/z' }, 'DATABASE_URL', 'must use postgres://'],
+    [['--pool', 'shared'], { DATABASE_URL: 'pw-only :: nonsense' }, 'DATABASE_URL', 'is not a valid URL'],
+    [
+      ['--pool', 'shared'],
+      { WARDEN_MAX_CONCURRENT_ACTIVITIES: '0' },
+      'WARDEN_MAX_CONCURRENT_ACTIVITIES',
+      'positive integer',
+    ],
+    [
+      ['--pool', 'shared'],
+      { WARDEN_TENANT_REFRESH_MS: '1.5' },
+      'WARDEN_TENANT_REFRESH_MS',
+      'positive integer',
+    ],
+  ])('%j %j is refused naming %s', (argv, env, variable, message) => {
     let error: unknown;
     try {
       loadWorkerConfig(argv, env);
@@ -43,5 +82,6 @@ describe('loadWorkerConfig', () => {
     }
     expect(error).toBeInstanceOf(WorkerConfigError);
     expect(error).toMatchObject({ variable, code: 'invalid_worker_config' });
+    expect((error as Error).message).toContain(message);
   });
 });

@@ -39,4 +39,22 @@ export { createActivities } from './activities';
 export { DEFAULT_ACTIVITY_LIMITS } from './activities/limits';
 export { createWardenWorker, type WardenWorkerOptions } from './worker';
 export { bundleWardenWorkflows, WORKFLOWS_PATH } from './bundle';
+export {
+  WorkerPool,
+  type WorkerPoolOptions,
+  type PoolWorkerOptions,
+  type PoolTenant,
+  type ServedTenant,
+  type TenantIsolation,
+} from './worker-pool';
+export {
+  ensureNamespace,
+  dedicatedNamespaceFor,
+  isValidTenantSlug,
+  TENANT_SLUG_PATTERN,
+  NamespaceError,
+  type NamespaceErrorCode,
+  type EnsureNamespaceOptions,
+  type EnsuredNamespace,
+} from './namespaces';
 export { getRunState, RunNotFoundError } from './run-state-client';

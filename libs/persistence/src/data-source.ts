@@ -1,18 +1,40 @@
-import { DataSource } from 'typeorm';
+import { DataSource, type Logger } from 'typeorm';
+import { ApiKeyEntity } from './entities/api-key.entity';
+import { AuditEventEntity } from './entities/audit-event.entity';
+import { CustomRoleEntity } from './entities/custom-role.entity';
+import { GrantEntity } from './entities/grant.entity';
+import { RefreshTokenEntity } from './entities/refresh-token.entity';
 import { RunEntity } from './entities/run.entity';
+import { SigningKeyEntity } from './entities/signing-key.entity';
 import { TenantEntity } from './entities/tenant.entity';
+import { UserEntity } from './entities/user.entity';
 import { WorkflowVersionEntity } from './entities/workflow-version.entity';
 import { WorkflowEntity } from './entities/workflow.entity';
 import { InitialSchema1732262400000 } from './migrations/1732262400000-initial-schema';
+import { TenancyIdentityAudit1732348800000 } from './migrations/1732348800000-tenancy-identity-audit';
 
-export const ENTITIES = [TenantEntity, WorkflowEntity, WorkflowVersionEntity, RunEntity];
+export const ENTITIES = [
+  TenantEntity,
+  WorkflowEntity,
+  WorkflowVersionEntity,
+  RunEntity,
+  UserEntity,
+  CustomRoleEntity,
+  GrantEntity,
+  ApiKeyEntity,
+  RefreshTokenEntity,
+  SigningKeyEntity,
+  AuditEventEntity,
+];
 
 /** In order; a new migration is appended here and never edited afterwards. */
-export const MIGRATIONS = [InitialSchema1732262400000];
+export const MIGRATIONS = [InitialSchema1732262400000, TenancyIdentityAudit1732348800000];
 
 export interface DataSourceOptions {
   /** Connection pool size (default 10). */
   poolSize?: number;
+  /** Receives every statement sent (diagnostics, round-trip counting); default: none. */
+  logger?: Logger;
 }
 
 /**
@@ -30,7 +52,7 @@ export function createDataSource(url: string, opts: DataSourceOptions = {}): Dat
     migrationsRun: false,
     installExtensions: false,
     poolSize: opts.poolSize ?? 10,
-    logging: false,
+    ...(opts.logger ? { logger: opts.logger, logging: true } : { logging: false }),
   });
 }
 

@@ -1,13 +1,19 @@
 /**
- * @warden/persistence: Warden's PostgreSQL schema (TypeORM entities + hand-written
- * migrations) and tenant-scoped repositories.
+ * @warden/persistence: Warden's PostgreSQL schema (TypeORM entities + hand-written migrations),
+ * the application role, and tenant-scoped repositories under row-level security.
  *
- *   await runMigrations(url);
- *   const ds = await createDataSource(url).initialize();
- *   const workflows = new WorkflowRepository(ds);
- *   await workflows.findById({ tenantId }, id);
+ *   const { appUrl } = await prepareDatabase(ownerUrl); // migrations + role + grants, as the owner
+ *   const ds = await createDataSource(appUrl).initialize(); // everything else, as the app role
+ *   await new WorkflowRepository(ds).findById({ tenantId }, id);
+ *
+ * Every repository method takes a TenantScope first and runs in a tenant transaction
+ * (`withTenant`), so PostgreSQL itself refuses other tenants' rows. To do several things
+ * atomically, open one and pass it on: `withTenant(ds, scope, (tx) => runs.create(tx, ...))`.
+ * Not tenant-scoped: TenantRepository (the registry), SigningKeyRepository (platform keys), and
+ * the one escape hatch, unscoped-lookups.ts (credential hash -> tenant).
  */
 export type { TenantScope } from './tenant-scope';
+export { withTenant, type TenantTransaction } from './tenant-db';
 export {
   createDataSource,
   runMigrations,
@@ -16,10 +22,30 @@ export {
   MIGRATIONS,
   type DataSourceOptions,
 } from './data-source';
-export { TenantEntity } from './entities/tenant.entity';
+export {
+  prepareDatabase,
+  ensureAppRole,
+  appDatabaseUrl,
+  DEFAULT_APP_ROLE,
+  type AppRoleOptions,
+} from './app-role';
+export {
+  TenantEntity,
+  TENANT_ISOLATIONS,
+  DEFAULT_TENANT_QUOTAS,
+  type TenantIsolation,
+  type TenantQuotas,
+} from './entities/tenant.entity';
 export { WorkflowEntity } from './entities/workflow.entity';
 export { WorkflowVersionEntity, SOURCE_FORMATS, type SourceFormat } from './entities/workflow-version.entity';
 export { RunEntity, type RunErrorRecord } from './entities/run.entity';
+export { UserEntity, USER_STATUSES, type UserStatus } from './entities/user.entity';
+export { CustomRoleEntity } from './entities/custom-role.entity';
+export { GrantEntity, GRANT_PRINCIPAL_TYPES, type GrantPrincipalType } from './entities/grant.entity';
+export { ApiKeyEntity } from './entities/api-key.entity';
+export { RefreshTokenEntity } from './entities/refresh-token.entity';
+export { SigningKeyEntity } from './entities/signing-key.entity';
+export { AuditEventEntity } from './entities/audit-event.entity';
 export {
   WorkflowRepository,
   sourceChecksum,
@@ -35,5 +61,24 @@ export {
   type RunListFilter,
   type RunStatusUpdate,
 } from './run.repository';
+export {
+  TenantRepository,
+  tenantNamespace,
+  type NewTenant,
+  type TenantPolicyUpdate,
+} from './tenant.repository';
+export { UserRepository, type NewUser, type UserUpdate, type UserLockout } from './user.repository';
+export { CustomRoleRepository } from './custom-role.repository';
+export { GrantRepository, type GrantPrincipal, type NewGrant } from './grant.repository';
+export { ApiKeyRepository, type NewApiKey, type ApiKeyCredentialUpdate } from './api-key.repository';
+export {
+  RefreshTokenRepository,
+  type StoredRefreshToken,
+  type StoredAuthMethod,
+  type RefreshTokenStoreShape,
+} from './refresh-token.repository';
+export { SigningKeyRepository, type StoredSigningKey } from './signing-key.repository';
+export { locateApiKey, locateRefreshToken, type CredentialLocation } from './unscoped-lookups';
+export { AccessRepository, type UserAccessRow, type ApiKeyAccessRow } from './access.repository';
 export { PersistenceError, type PersistenceErrorCode } from './persistence.errors';
 export { isUuid } from './ids';

@@ -3,6 +3,7 @@ import { DEFAULT_TENANT_ID } from '@warden/engine';
 import type { WorkflowDefinition } from '@warden/definition';
 import { Client } from 'pg';
 import type { DataSource } from 'typeorm';
+import { prepareDatabase } from './app-role';
 import { createDataSource, runMigrations } from './data-source';
 import { PersistenceError } from './persistence.errors';
 import { RunRepository } from './run.repository';
@@ -39,7 +40,10 @@ describe('schema and migrations', () => {
   it('migrations produce exactly the schema the entities describe, and revert cleanly', async () => {
     const db = await scratchDatabase();
     try {
-      expect(await runMigrations(db.url)).toEqual(['InitialSchema1732262400000']);
+      expect(await runMigrations(db.url)).toEqual([
+        'InitialSchema1732262400000',
+        'TenancyIdentityAudit1732348800000',
+      ]);
       expect(await runMigrations(db.url)).toEqual([]);
 
       const ds = await createDataSource(db.url).initialize();
@@ -51,10 +55,26 @@ describe('schema and migrations', () => {
         expect(tenant).toEqual({ id: DEFAULT_TENANT_ID, slug: 'default' });
 
         await ds.undoLastMigration({ transaction: 'all' });
+        const columns = await ds.query(
+          `SELECT column_name FROM information_schema.columns WHERE table_name = 'tenants' ORDER BY 1`,
+        );
+        expect(columns.map((c: { column_name: string }) => c.column_name)).toEqual([
+          'created_at',
+          'id',
+          'name',
+          'slug',
+        ]);
+        const forced = await ds.query(`SELECT relname FROM pg_class WHERE relforcerowsecurity`);
+        expect(forced).toEqual([]);
+        await ds.undoLastMigration({ transaction: 'all' });
         const tables = await ds.query(
           `SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' ORDER BY 1`,
         );
         expect(tables).toEqual([{ table_name: 'warden_migrations' }]);
+        const functions = await ds.query(
+          `SELECT proname FROM pg_proc WHERE pronamespace = 'public'::regnamespace`,
+        );
+        expect(functions).toEqual([]);
       } finally {
         await ds.destroy();
       }
@@ -73,8 +93,10 @@ describe('repositories', () => {
   const suffix = randomUUID().slice(0, 8);
 
   beforeAll(async () => {
-    await runMigrations(baseUrl);
-    ds = await createDataSource(baseUrl).initialize();
+    // As the API runs: the owner prepares the database, the repositories connect as the app role.
+    const { appUrl } = await prepareDatabase(baseUrl);
+    ds = await createDataSource(appUrl).initialize();
+    expect((await ds.query(`SELECT current_user AS role`))[0].role).toBe('warden_app');
     await ds.query(`INSERT INTO tenants (id, slug, name) VALUES ($1, $2, 'Tenant B')`, [
       tenantB.tenantId,
       `b-${suffix}`,

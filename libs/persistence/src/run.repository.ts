@@ -3,7 +3,8 @@ import { In, Not, type DataSource, type FindOptionsWhere } from 'typeorm';
 import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
 import { RunEntity, type RunErrorRecord } from './entities/run.entity';
 import { isUuid } from './ids';
-import { uniqueViolation } from './persistence.errors';
+import { insertedRows } from './insert-result';
+import { withTenant } from './tenant-db';
 import type { TenantScope } from './tenant-scope';
 
 export const TERMINAL_RUN_STATUSES: readonly RunStatus[] = ['succeeded', 'failed', 'cancelled'];
@@ -36,7 +37,10 @@ export interface RunStatusUpdate {
   finishedAt?: Date;
 }
 
-/** Run records, always within one tenant. */
+/**
+ * Run records, always within one tenant: every method runs in a tenant transaction (withTenant),
+ * or joins the one passed as its scope.
+ */
 export class RunRepository {
   constructor(private readonly dataSource: DataSource) {}
 
@@ -61,33 +65,39 @@ export class RunRepository {
       startedAt: null,
       finishedAt: null,
     });
-    try {
-      // insert(), not save(): one INSERT with RETURNING, where save() would SELECT first and
-      // wrap the write in its own transaction (three more round trips on every start).
+    return withTenant(this.dataSource, scope, async (tx) => {
+      // One INSERT with RETURNING (save() would SELECT first and open its own transaction), and
+      // ON CONFLICT DO NOTHING rather than catching the unique violation: an error would abort
+      // the transaction, and the earlier run must be read in it. The random id never collides,
+      // so a conflict means the idempotency key was used before in this tenant.
       // (TypeORM's insert type cannot express jsonb columns typed as records: hence the cast.)
-      await this.dataSource.manager.insert(RunEntity, row as QueryDeepPartialEntity<RunEntity>);
-      return { run: row, created: true };
-    } catch (err) {
+      const inserted = await tx.manager
+        .createQueryBuilder()
+        .insert()
+        .into(RunEntity)
+        .values(row as QueryDeepPartialEntity<RunEntity>)
+        .orIgnore()
+        .execute();
+      if (insertedRows(inserted.raw) === 1) return { run: row, created: true };
       const key = input.idempotencyKey;
-      if (key === undefined || uniqueViolation(err) !== 'uq_runs_tenant_idempotency_key') throw err;
-      const existing = await this.findByIdempotencyKey(scope, key);
-      if (!existing) throw err;
+      const existing = key === undefined ? undefined : await this.findByIdempotencyKey(tx, key);
+      if (!existing) throw new Error(`run ${input.id} was not recorded and no earlier run holds its key`);
       return { run: existing, created: false };
-    }
+    });
   }
 
   async findById(scope: TenantScope, id: string): Promise<RunEntity | undefined> {
     if (!isUuid(id)) return undefined;
-    const found = await this.dataSource.manager.findOne(RunEntity, {
-      where: { tenantId: scope.tenantId, id },
-    });
+    const found = await withTenant(this.dataSource, scope, ({ manager }) =>
+      manager.findOne(RunEntity, { where: { tenantId: scope.tenantId, id } }),
+    );
     return found ?? undefined;
   }
 
   async findByIdempotencyKey(scope: TenantScope, key: string): Promise<RunEntity | undefined> {
-    const found = await this.dataSource.manager.findOne(RunEntity, {
-      where: { tenantId: scope.tenantId, idempotencyKey: key },
-    });
+    const found = await withTenant(this.dataSource, scope, ({ manager }) =>
+      manager.findOne(RunEntity, { where: { tenantId: scope.tenantId, idempotencyKey: key } }),
+    );
     return found ?? undefined;
   }
 
@@ -99,11 +109,9 @@ export class RunRepository {
       where.workflowId = filter.workflowId;
     }
     if (filter.status !== undefined) where.status = filter.status;
-    return this.dataSource.manager.find(RunEntity, {
-      where,
-      order: { createdAt: 'DESC' },
-      take: filter.limit ?? 100,
-    });
+    return withTenant(this.dataSource, scope, ({ manager }) =>
+      manager.find(RunEntity, { where, order: { createdAt: 'DESC' }, take: filter.limit ?? 100 }),
+    );
   }
 
   /** Runs whose mirrored status is not final yet (candidates for a refresh from Temporal). */
@@ -119,19 +127,20 @@ export class RunRepository {
       if (!isUuid(filter.workflowId)) return [];
       where.workflowId = filter.workflowId;
     }
-    return this.dataSource.manager.find(RunEntity, {
-      where,
-      order: { createdAt: 'DESC' },
-      take: filter.limit ?? 100,
-    });
+    return withTenant(this.dataSource, scope, ({ manager }) =>
+      manager.find(RunEntity, { where, order: { createdAt: 'DESC' }, take: filter.limit ?? 100 }),
+    );
   }
 
   /** pending -> running once Temporal accepted the start. */
   async markStarted(scope: TenantScope, id: string, startedAt: Date): Promise<void> {
-    await this.dataSource.manager.update(
-      RunEntity,
-      { tenantId: scope.tenantId, id, status: 'pending' },
-      { status: 'running', startedAt },
+    if (!isUuid(id)) return;
+    await withTenant(this.dataSource, scope, ({ manager }) =>
+      manager.update(
+        RunEntity,
+        { tenantId: scope.tenantId, id, status: 'pending' },
+        { status: 'running', startedAt },
+      ),
     );
   }
 
@@ -150,11 +159,14 @@ export class RunRepository {
     if (update.result !== undefined) changes.result = update.result;
     if (update.error !== undefined) changes.error = update.error;
     if (update.finishedAt !== undefined) changes.finishedAt = update.finishedAt;
-    await this.dataSource.manager.update(
-      RunEntity,
-      { tenantId: scope.tenantId, id, status: Not(In([...TERMINAL_RUN_STATUSES])) },
-      changes,
-    );
-    return this.findById(scope, id);
+    if (!isUuid(id)) return undefined;
+    return withTenant(this.dataSource, scope, async (tx) => {
+      await tx.manager.update(
+        RunEntity,
+        { tenantId: scope.tenantId, id, status: Not(In([...TERMINAL_RUN_STATUSES])) },
+        changes,
+      );
+      return this.findById(tx, id);
+    });
   }
 }

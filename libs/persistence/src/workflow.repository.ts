@@ -4,7 +4,9 @@ import type { DataSource, EntityManager } from 'typeorm';
 import { WorkflowVersionEntity, type SourceFormat } from './entities/workflow-version.entity';
 import { WorkflowEntity } from './entities/workflow.entity';
 import { isUuid } from './ids';
+import { insertedRows } from './insert-result';
 import { PersistenceError, uniqueViolation } from './persistence.errors';
+import { withTenant } from './tenant-db';
 import type { TenantScope } from './tenant-scope';
 
 export interface NewWorkflowVersion {
@@ -28,34 +30,42 @@ export function sourceChecksum(source: string): string {
   return createHash('sha256').update(source, 'utf8').digest('hex');
 }
 
-/** Workflows and their immutable versions, always within one tenant. */
+/**
+ * Workflows and their immutable versions, always within one tenant: every method runs in a
+ * tenant transaction (withTenant), or joins the one passed as its scope.
+ */
 export class WorkflowRepository {
   constructor(private readonly dataSource: DataSource) {}
 
-  /** Creates the workflow with version 1. Throws PersistenceError `workflow_name_taken`. */
+  /**
+   * Creates the workflow with version 1. Throws PersistenceError `workflow_name_taken`; the name
+   * check is an ON CONFLICT, so a joined transaction stays usable after it.
+   */
   async create(scope: TenantScope, input: NewWorkflowVersion): Promise<WorkflowWithVersion> {
-    try {
-      return await this.dataSource.transaction(async (m) => {
-        const workflow = m.create(WorkflowEntity, {
-          id: randomUUID(),
-          tenantId: scope.tenantId,
-          name: input.definition.name,
-          description: input.definition.description ?? null,
-          currentVersion: 1,
-        });
-        await m.save(workflow);
-        const version = await insertVersion(m, scope, workflow.id, 1, input);
-        return { workflow, version };
+    return withTenant(this.dataSource, scope, async ({ manager: m }) => {
+      const workflow = m.create(WorkflowEntity, {
+        id: randomUUID(),
+        tenantId: scope.tenantId,
+        name: input.definition.name,
+        description: input.definition.description ?? null,
+        currentVersion: 1,
       });
-    } catch (err) {
-      if (uniqueViolation(err) === 'uq_workflows_tenant_name') {
+      const inserted = await m
+        .createQueryBuilder()
+        .insert()
+        .into(WorkflowEntity)
+        .values(workflow)
+        .orIgnore()
+        .execute();
+      if (insertedRows(inserted.raw) === 0) {
         throw new PersistenceError(
           'workflow_name_taken',
           `a workflow named '${input.definition.name}' already exists`,
         );
       }
-      throw err;
-    }
+      const version = await insertVersion(m, scope, workflow.id, 1, input);
+      return { workflow, version };
+    });
   }
 
   /**
@@ -69,7 +79,7 @@ export class WorkflowRepository {
   ): Promise<WorkflowWithVersion | undefined> {
     if (!isUuid(workflowId)) return undefined;
     try {
-      return await this.dataSource.transaction(async (m) => {
+      return await withTenant(this.dataSource, scope, async ({ manager: m }) => {
         const workflow = await m.findOne(WorkflowEntity, {
           where: { tenantId: scope.tenantId, id: workflowId },
           lock: { mode: 'pessimistic_write' },
@@ -91,9 +101,9 @@ export class WorkflowRepository {
 
   async findById(scope: TenantScope, id: string): Promise<WorkflowEntity | undefined> {
     if (!isUuid(id)) return undefined;
-    const found = await this.dataSource.manager.findOne(WorkflowEntity, {
-      where: { tenantId: scope.tenantId, id },
-    });
+    const found = await withTenant(this.dataSource, scope, ({ manager }) =>
+      manager.findOne(WorkflowEntity, { where: { tenantId: scope.tenantId, id } }),
+    );
     return found ?? undefined;
   }
 
@@ -108,37 +118,43 @@ export class WorkflowRepository {
     version?: number,
   ): Promise<{ workflow: WorkflowEntity; version: WorkflowVersionEntity | undefined } | undefined> {
     if (!isUuid(workflowId)) return undefined;
-    const found = await this.dataSource.manager
-      .createQueryBuilder(WorkflowEntity, 'w')
-      .leftJoinAndMapOne(
-        'w.pinned',
-        WorkflowVersionEntity,
-        'v',
-        'v.workflow_id = w.id AND v.tenant_id = w.tenant_id AND v.version = COALESCE(:version, w.current_version)',
-        { version: version ?? null },
-      )
-      .where('w.tenant_id = :tenantId AND w.id = :workflowId', { tenantId: scope.tenantId, workflowId })
-      .getOne();
+    const found = await withTenant(this.dataSource, scope, ({ manager }) =>
+      manager
+        .createQueryBuilder(WorkflowEntity, 'w')
+        .leftJoinAndMapOne(
+          'w.pinned',
+          WorkflowVersionEntity,
+          'v',
+          'v.workflow_id = w.id AND v.tenant_id = w.tenant_id AND v.version = COALESCE(:version, w.current_version)',
+          { version: version ?? null },
+        )
+        .where('w.tenant_id = :tenantId AND w.id = :workflowId', { tenantId: scope.tenantId, workflowId })
+        .getOne(),
+    );
     if (!found) return undefined;
     const { pinned, ...rest } = found as WorkflowEntity & { pinned?: WorkflowVersionEntity | null };
     return { workflow: Object.assign(new WorkflowEntity(), rest), version: pinned ?? undefined };
   }
 
   async list(scope: TenantScope, filter: WorkflowListFilter = {}): Promise<WorkflowEntity[]> {
-    return this.dataSource.manager.find(WorkflowEntity, {
-      where: { tenantId: scope.tenantId, ...(filter.name !== undefined ? { name: filter.name } : {}) },
-      order: { name: 'ASC' },
-      take: filter.limit ?? 100,
-    });
+    return withTenant(this.dataSource, scope, ({ manager }) =>
+      manager.find(WorkflowEntity, {
+        where: { tenantId: scope.tenantId, ...(filter.name !== undefined ? { name: filter.name } : {}) },
+        order: { name: 'ASC' },
+        take: filter.limit ?? 100,
+      }),
+    );
   }
 
   /** Newest first; `source` and `definition` are included. */
   async listVersions(scope: TenantScope, workflowId: string): Promise<WorkflowVersionEntity[]> {
     if (!isUuid(workflowId)) return [];
-    return this.dataSource.manager.find(WorkflowVersionEntity, {
-      where: { tenantId: scope.tenantId, workflowId },
-      order: { version: 'DESC' },
-    });
+    return withTenant(this.dataSource, scope, ({ manager }) =>
+      manager.find(WorkflowVersionEntity, {
+        where: { tenantId: scope.tenantId, workflowId },
+        order: { version: 'DESC' },
+      }),
+    );
   }
 
   async findVersion(
@@ -147,21 +163,23 @@ export class WorkflowRepository {
     version: number,
   ): Promise<WorkflowVersionEntity | undefined> {
     if (!isUuid(workflowId)) return undefined;
-    const found = await this.dataSource.manager.findOne(WorkflowVersionEntity, {
-      where: { tenantId: scope.tenantId, workflowId, version },
-    });
+    const found = await withTenant(this.dataSource, scope, ({ manager }) =>
+      manager.findOne(WorkflowVersionEntity, { where: { tenantId: scope.tenantId, workflowId, version } }),
+    );
     return found ?? undefined;
   }
 
   /** The current versions of several workflows at once (for lists). */
   async currentVersions(scope: TenantScope, workflows: WorkflowEntity[]): Promise<WorkflowVersionEntity[]> {
     if (workflows.length === 0) return [];
-    return this.dataSource.manager
-      .createQueryBuilder(WorkflowVersionEntity, 'v')
-      .innerJoin(WorkflowEntity, 'w', 'w.id = v.workflow_id AND w.current_version = v.version')
-      .where('v.tenant_id = :tenantId', { tenantId: scope.tenantId })
-      .andWhere('v.workflow_id IN (:...ids)', { ids: workflows.map((w) => w.id) })
-      .getMany();
+    return withTenant(this.dataSource, scope, ({ manager }) =>
+      manager
+        .createQueryBuilder(WorkflowVersionEntity, 'v')
+        .innerJoin(WorkflowEntity, 'w', 'w.id = v.workflow_id AND w.current_version = v.version')
+        .where('v.tenant_id = :tenantId', { tenantId: scope.tenantId })
+        .andWhere('v.workflow_id IN (:...ids)', { ids: workflows.map((w) => w.id) })
+        .getMany(),
+    );
   }
 }
 

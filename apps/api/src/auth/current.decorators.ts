@@ -1,4 +1,5 @@
 import { createParamDecorator, type ExecutionContext } from '@nestjs/common';
+import type { WardenAbility } from '@warden/authz';
 import type { TenantScope } from '@warden/persistence';
 import type { Principal, WardenRequest } from '../http/request-context';
 import { AuthError } from './auth.errors';
@@ -15,7 +16,12 @@ export const CurrentTenant = createParamDecorator(
   (_data: unknown, context: ExecutionContext): TenantScope => identityOf(context).tenant,
 );
 
-/** The caller (approvals record who decided). */
+/** The caller (approvals record who decided; audit events name the actor). */
 export const CurrentPrincipal = createParamDecorator(
   (_data: unknown, context: ExecutionContext): Principal => identityOf(context).principal,
+);
+
+/** The caller's CASL ability, for object-level checks in services (`canOn`). */
+export const CurrentAbility = createParamDecorator(
+  (_data: unknown, context: ExecutionContext): WardenAbility => identityOf(context).ability,
 );

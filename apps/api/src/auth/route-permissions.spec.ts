@@ -1,41 +1,17 @@
 import type { INestApplication } from '@nestjs/common';
-import { METHOD_METADATA, PATH_METADATA } from '@nestjs/common/constants';
-import { RequestMethod } from '@nestjs/common';
-import { DiscoveryService, MetadataScanner, ModulesContainer } from '@nestjs/core';
 import { createApp } from '../app';
 import { ApiConfig } from '../config/api.config';
-import { PERMISSION_METADATA, type Permission } from './permissions';
+import { routeTable } from './route-table';
 
-interface RouteInfo {
-  route: string;
-  permission: Permission | undefined;
-}
-
-/** Every route Nest will serve, found the way Nest finds them: controllers' decorated methods. */
-function enumerateRoutes(app: INestApplication): RouteInfo[] {
-  const discovery = new DiscoveryService(app.get(ModulesContainer));
-  const scanner = new MetadataScanner();
-  const routes: RouteInfo[] = [];
-  for (const wrapper of discovery.getControllers()) {
-    const instance: unknown = wrapper.instance;
-    if (typeof instance !== 'object' || instance === null || !wrapper.metatype) continue;
-    const prefix = String(Reflect.getMetadata(PATH_METADATA, wrapper.metatype) ?? '');
-    const prototype: object = Object.getPrototypeOf(instance);
-    for (const name of scanner.getAllMethodNames(prototype)) {
-      const handler: unknown = Reflect.get(prototype, name);
-      if (typeof handler !== 'function') continue;
-      const path: unknown = Reflect.getMetadata(PATH_METADATA, handler);
-      if (typeof path !== 'string') continue;
-      const method = RequestMethod[Reflect.getMetadata(METHOD_METADATA, handler) as RequestMethod];
-      const fullPath = `/${[prefix, path].filter((p) => p && p !== '/').join('/')}`;
-      routes.push({
-        route: `${method} ${fullPath}`,
-        permission: Reflect.getMetadata(PERMISSION_METADATA, handler),
-      });
-    }
-  }
-  return routes;
-}
+/** Reachable without a token; everything else needs one (and a permission, or is about the caller). */
+const PUBLIC_ROUTES = [
+  'GET /.well-known/jwks.json',
+  'GET /healthz',
+  'GET /readyz',
+  'GET /v1/schema/workflow',
+  'POST /v1/auth/login',
+  'POST /v1/auth/refresh',
+];
 
 describe('route permissions', () => {
   let app: INestApplication;
@@ -52,31 +28,68 @@ describe('route permissions', () => {
 
   it('finds every route of the API', () => {
     expect(
-      enumerateRoutes(app)
+      routeTable(app)
         .map((r) => r.route)
         .sort(),
     ).toEqual([
+      'DELETE /v1/api-keys/:apiKeyId',
+      'DELETE /v1/grants/:grantId',
+      'DELETE /v1/roles/:key',
+      'GET /.well-known/jwks.json',
       'GET /healthz',
       'GET /readyz',
+      'GET /v1/api-keys',
+      'GET /v1/audit',
+      'GET /v1/audit/export',
+      'GET /v1/audit/verify',
+      'GET /v1/auth/me',
+      'GET /v1/grants',
+      'GET /v1/roles',
       'GET /v1/runs',
       'GET /v1/runs/:runId',
       'GET /v1/schema/workflow',
+      'GET /v1/tenants',
+      'GET /v1/tenants/:tenantId',
+      'GET /v1/users',
+      'GET /v1/users/:userId',
       'GET /v1/workflows',
       'GET /v1/workflows/:workflowId',
       'GET /v1/workflows/:workflowId/versions',
+      'PATCH /v1/tenants/:tenantId',
+      'PATCH /v1/users/:userId',
+      'POST /v1/api-keys',
+      'POST /v1/api-keys/:apiKeyId/rotate',
+      'POST /v1/auth/login',
+      'POST /v1/auth/logout',
+      'POST /v1/auth/mfa/totp/disable',
+      'POST /v1/auth/mfa/totp/enroll',
+      'POST /v1/auth/mfa/totp/verify',
+      'POST /v1/auth/refresh',
+      'POST /v1/grants',
+      'POST /v1/roles',
       'POST /v1/runs/:runId/approvals',
       'POST /v1/runs/:runId/cancel',
+      'POST /v1/tenants',
+      'POST /v1/users',
       'POST /v1/workflows',
       'POST /v1/workflows/:workflowId/runs',
       'POST /v1/workflows/validate',
+      'PUT /v1/roles/:key',
       'PUT /v1/workflows/:workflowId',
     ]);
   });
 
   it('declares a permission on every route', () => {
-    const undeclared = enumerateRoutes(app)
-      .filter((r) => r.permission === undefined)
+    const undeclared = routeTable(app)
+      .filter((r) => r.access === undefined)
       .map((r) => r.route);
     expect(undeclared).toEqual([]);
+  });
+
+  it('keeps public only the routes that must be reachable without a token', () => {
+    const publicRoutes = routeTable(app)
+      .filter((r) => r.access?.kind === 'public')
+      .map((r) => r.route);
+    expect(publicRoutes).toEqual(PUBLIC_ROUTES);
   });
 });

@@ -32,6 +32,17 @@ export class ApiConfig {
   readonly maxProfile: SecurityProfile;
   /** WARDEN_BODY_LIMIT_BYTES: largest accepted request body. Default 1 MiB. */
   readonly bodyLimitBytes: number;
+  /**
+   * WARDEN_DB_APP_ROLE: the PostgreSQL role the API queries as (neither owner nor BYPASSRLS;
+   * DATABASE_URL's user only migrates and creates it). Default 'warden_app'.
+   */
+  readonly databaseAppRole: string;
+  /** WARDEN_DB_APP_PASSWORD: that role's password. Default none (trust or peer auth). Sensitive. */
+  readonly databaseAppPassword: string | undefined;
+  /** WARDEN_TOKEN_ISSUER: `iss` of access tokens. Default 'warden'. */
+  readonly tokenIssuer: string;
+  /** WARDEN_TOKEN_AUDIENCE: `aud` of access tokens. Default 'warden-api'. */
+  readonly tokenAudience: string;
 
   constructor(values: {
     port: number;
@@ -41,6 +52,10 @@ export class ApiConfig {
     temporalNamespace: string;
     maxProfile: SecurityProfile;
     bodyLimitBytes: number;
+    databaseAppRole?: string;
+    databaseAppPassword?: string | undefined;
+    tokenIssuer?: string;
+    tokenAudience?: string;
   }) {
     this.port = values.port;
     this.host = values.host;
@@ -49,6 +64,10 @@ export class ApiConfig {
     this.temporalNamespace = values.temporalNamespace;
     this.maxProfile = values.maxProfile;
     this.bodyLimitBytes = values.bodyLimitBytes;
+    this.databaseAppRole = values.databaseAppRole ?? 'warden_app';
+    this.databaseAppPassword = values.databaseAppPassword;
+    this.tokenIssuer = values.tokenIssuer ?? 'warden';
+    this.tokenAudience = values.tokenAudience ?? 'warden-api';
   }
 
   /** Reads and validates every variable; throws ConfigError naming the first bad one. */
@@ -61,6 +80,10 @@ export class ApiConfig {
       temporalNamespace: stringVar(env, 'TEMPORAL_NAMESPACE', 'default'),
       maxProfile: profileVar(env, env.NODE_ENV === 'production' ? 'standard' : 'elevated'),
       bodyLimitBytes: integerVar(env, 'WARDEN_BODY_LIMIT_BYTES', 1024 * 1024, 1024, 64 * 1024 * 1024),
+      databaseAppRole: roleNameVar(env, 'WARDEN_DB_APP_ROLE', 'warden_app'),
+      databaseAppPassword: env.WARDEN_DB_APP_PASSWORD || undefined,
+      tokenIssuer: stringVar(env, 'WARDEN_TOKEN_ISSUER', 'warden'),
+      tokenAudience: stringVar(env, 'WARDEN_TOKEN_AUDIENCE', 'warden-api'),
     });
   }
 
@@ -74,6 +97,10 @@ export class ApiConfig {
       TEMPORAL_NAMESPACE: this.temporalNamespace,
       WARDEN_MAX_PROFILE: this.maxProfile,
       WARDEN_BODY_LIMIT_BYTES: this.bodyLimitBytes,
+      WARDEN_DB_APP_ROLE: this.databaseAppRole,
+      WARDEN_DB_APP_PASSWORD: this.databaseAppPassword === undefined ? '(none)' : '***',
+      WARDEN_TOKEN_ISSUER: this.tokenIssuer,
+      WARDEN_TOKEN_AUDIENCE: this.tokenAudience,
     };
   }
 }
@@ -117,6 +144,14 @@ function databaseUrlVar(env: Env): string {
     throw new ConfigError('DATABASE_URL', `must use postgres:// or postgresql://, got '${url.protocol}//'`);
   }
   return raw;
+}
+
+function roleNameVar(env: Env, name: string, fallback: string): string {
+  const value = stringVar(env, name, fallback);
+  if (!/^[a-z_][a-z0-9_]{0,62}$/.test(value)) {
+    throw new ConfigError(name, `must be a lower-case PostgreSQL role name, got '${value}'`);
+  }
+  return value;
 }
 
 function profileVar(env: Env, fallback: SecurityProfile): SecurityProfile {

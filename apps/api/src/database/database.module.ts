@@ -1,5 +1,18 @@
 import { Global, Injectable, Module, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
-import { createDataSource, RunRepository, WorkflowRepository } from '@warden/persistence';
+import {
+  AccessRepository,
+  ApiKeyRepository,
+  appDatabaseUrl,
+  createDataSource,
+  CustomRoleRepository,
+  GrantRepository,
+  RefreshTokenRepository,
+  RunRepository,
+  SigningKeyRepository,
+  TenantRepository,
+  UserRepository,
+  WorkflowRepository,
+} from '@warden/persistence';
 import { DataSource } from 'typeorm';
 import { ApiConfig } from '../config/api.config';
 
@@ -20,22 +33,42 @@ class DatabaseLifecycle implements OnModuleInit, OnApplicationShutdown {
   }
 }
 
+/** Every repository takes only the DataSource; one factory each, exported to all modules. */
+const REPOSITORIES = [
+  WorkflowRepository,
+  RunRepository,
+  TenantRepository,
+  UserRepository,
+  CustomRoleRepository,
+  GrantRepository,
+  ApiKeyRepository,
+  RefreshTokenRepository,
+  SigningKeyRepository,
+  AccessRepository,
+] as const;
+
+/**
+ * The API connects as the application role, which neither owns the tables nor bypasses
+ * row-level security; DATABASE_URL's user only prepares the database (main.ts).
+ */
 @Global()
 @Module({
   providers: [
     {
       provide: DataSource,
-      useFactory: (config: ApiConfig) => createDataSource(config.databaseUrl),
+      useFactory: (config: ApiConfig) =>
+        createDataSource(
+          appDatabaseUrl(config.databaseUrl, config.databaseAppRole, config.databaseAppPassword),
+        ),
       inject: [ApiConfig],
     },
     DatabaseLifecycle,
-    {
-      provide: WorkflowRepository,
-      useFactory: (ds: DataSource) => new WorkflowRepository(ds),
+    ...REPOSITORIES.map((repository) => ({
+      provide: repository,
+      useFactory: (ds: DataSource) => new repository(ds),
       inject: [DataSource],
-    },
-    { provide: RunRepository, useFactory: (ds: DataSource) => new RunRepository(ds), inject: [DataSource] },
+    })),
   ],
-  exports: [DataSource, WorkflowRepository, RunRepository],
+  exports: [DataSource, ...REPOSITORIES],
 })
 export class DatabaseModule {}

@@ -1,6 +1,6 @@
 import { Controller, Get } from '@nestjs/common';
 import { ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
-import { RequirePermission } from '../auth/permissions';
+import { Public } from '../auth/permissions';
 import { ApiErrorResponses } from '../http/openapi.decorators';
 import { HealthError } from './health.errors';
 import { HealthService, type Readiness } from './health.service';
@@ -11,7 +11,7 @@ export class HealthController {
   constructor(private readonly health: HealthService) {}
 
   @Get('healthz')
-  @RequirePermission('read', 'Health')
+  @Public('probes for load balancers and orchestrators; they reveal no tenant data')
   @ApiOperation({ summary: 'The process is up' })
   @ApiResponse({
     status: 200,
@@ -22,7 +22,7 @@ export class HealthController {
   }
 
   @Get('readyz')
-  @RequirePermission('read', 'Health')
+  @Public('probes for load balancers and orchestrators; they reveal no tenant data')
   @ApiOperation({ summary: 'PostgreSQL and Temporal are reachable' })
   @ApiResponse({
     status: 200,

@@ -27,6 +27,9 @@ export class ApiExceptionFilter implements ExceptionFilter {
       return;
     }
     response.setHeader(REQUEST_ID_HEADER, requestId);
+    const retryAfter = known.details?.retryAfterSeconds;
+    if (typeof retryAfter === 'number') response.setHeader('Retry-After', String(retryAfter));
+    if (status === 401) response.setHeader('WWW-Authenticate', 'Bearer realm="warden"');
     this.adapterHost.httpAdapter.reply(response, body, status);
   }
 

@@ -1,13 +1,34 @@
+import { AuditError, type AuditErrorCode } from '../audit/audit.errors';
 import { AuthError, type AuthErrorCode } from '../auth/auth.errors';
 import { HealthError, type HealthErrorCode } from '../health/health.errors';
+import { CredentialError, type CredentialErrorCode } from '../identity/identity.errors';
 import { RunError, type RunErrorCode } from '../runs/runs.errors';
+import { TenantError, type TenantErrorCode } from '../tenants/tenants.errors';
+import { UserAdminError, type UserAdminErrorCode } from '../users/users.errors';
 import { WorkflowError, type WorkflowErrorCode } from '../workflows/workflows.errors';
 import { RequestError, type RequestErrorCode } from './request.errors';
 
 export type ApiErrorCode =
-  RequestErrorCode | AuthErrorCode | WorkflowErrorCode | RunErrorCode | HealthErrorCode;
+  | RequestErrorCode
+  | AuthErrorCode
+  | WorkflowErrorCode
+  | RunErrorCode
+  | HealthErrorCode
+  | CredentialErrorCode
+  | TenantErrorCode
+  | UserAdminErrorCode
+  | AuditErrorCode;
 
-export type KnownError = RequestError | AuthError | WorkflowError | RunError | HealthError;
+export type KnownError =
+  | RequestError
+  | AuthError
+  | WorkflowError
+  | RunError
+  | HealthError
+  | CredentialError
+  | TenantError
+  | UserAdminError
+  | AuditError;
 
 export function isKnownError(err: unknown): err is KnownError {
   return (
@@ -15,7 +36,11 @@ export function isKnownError(err: unknown): err is KnownError {
     err instanceof AuthError ||
     err instanceof WorkflowError ||
     err instanceof RunError ||
-    err instanceof HealthError
+    err instanceof HealthError ||
+    err instanceof CredentialError ||
+    err instanceof TenantError ||
+    err instanceof UserAdminError ||
+    err instanceof AuditError
   );
 }
 
@@ -28,15 +53,44 @@ export function httpStatusFor(code: ApiErrorCode): number {
     case 'workflow_name_mismatch':
     case 'invalid_inputs':
     case 'profile_violation':
+    case 'role_unknown':
+    case 'role_cycle':
+    case 'role_key_reserved':
+    case 'role_invalid':
+    case 'permission_unknown':
+    case 'grant_invalid':
+    case 'principal_invalid':
+    case 'audit_cursor_invalid':
       return 400;
+    case 'unauthenticated':
+    case 'invalid_token':
+    case 'invalid_credentials':
+    case 'mfa_required':
+    case 'mfa_code_invalid':
+    case 'mfa_code_reused':
+    case 'refresh_token_invalid':
+    case 'refresh_token_reused':
+      return 401;
     case 'permission_not_declared':
+    case 'forbidden':
     case 'not_an_approver':
+    case 'session_required':
+    case 'escalation':
+    case 'permission_denied':
+    case 'owner_protected':
       return 403;
     case 'route_not_found':
     case 'workflow_not_found':
     case 'version_not_found':
     case 'run_not_found':
     case 'step_not_found':
+    case 'api_key_not_found':
+    case 'tenant_not_found':
+    case 'user_not_found':
+    case 'role_not_found':
+    case 'grant_not_found':
+    case 'principal_not_found':
+    case 'resource_not_found':
       return 404;
     case 'method_not_allowed':
       return 405;
@@ -47,11 +101,25 @@ export function httpStatusFor(code: ApiErrorCode): number {
     case 'idempotency_key_reused':
     case 'run_not_active':
     case 'step_not_waiting':
+    case 'mfa_not_enrolled':
+    case 'mfa_already_enabled':
+    case 'api_key_not_active':
+    case 'tenant_exists':
+    case 'user_exists':
+    case 'role_exists':
+    case 'role_duplicate':
+    case 'role_in_use':
+    case 'grant_exists':
+    case 'last_owner':
       return 409;
     case 'payload_too_large':
       return 413;
     case 'unsupported_media_type':
       return 415;
+    case 'quota_exceeded':
+    case 'account_locked':
+    case 'login_rate_limited':
+      return 429;
     case 'headers_too_large':
       return 431;
     case 'internal_error':
@@ -59,6 +127,7 @@ export function httpStatusFor(code: ApiErrorCode): number {
       return 500;
     case 'engine_unavailable':
     case 'not_ready':
+    case 'namespace_unavailable':
       return 503;
     default: {
       const unhandled: never = code;

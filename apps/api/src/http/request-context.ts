@@ -1,9 +1,26 @@
 import type { IncomingMessage } from 'node:http';
+import type { WardenAbility } from '@warden/authz';
 import type { TenantScope } from '@warden/persistence';
 
-/** Who is calling. Issue 3 fills this from a token; today it is the fixed local principal. */
+/** Who is calling, as established by the AccessGuard from an access token or an API key. */
 export interface Principal {
-  id: string;
+  /** The user's id, or the API key's id for a key. Recorded as the actor in audit events. */
+  readonly id: string;
+  readonly kind: 'user' | 'api_key';
+  /** The user acting: the signed-in user, or the owner of the API key. */
+  readonly userId: string;
+  readonly tenantId: string;
+  readonly roles: readonly string[];
+  readonly platformAdmin: boolean;
+  /** The refresh-token family of a signed-in session; null for API keys. */
+  readonly sessionId: string | null;
+}
+
+/** Everything the guard established about a request, read by the Current* decorators. */
+export interface RequestIdentity {
+  readonly principal: Principal;
+  readonly tenant: TenantScope;
+  readonly ability: WardenAbility;
 }
 
 /** The parts of the framework's request object the API reads, typed once. */
@@ -14,5 +31,9 @@ export interface WardenRequest extends IncomingMessage {
   body?: unknown;
   /** Express's parsed query string (read lazily by the framework). */
   query?: unknown;
-  warden?: { principal: Principal; tenant: TenantScope };
+  warden?: RequestIdentity;
+  /** Route parameters (Express). */
+  params?: Record<string, string>;
+  /** Set by passport from the strategies' validate(). */
+  user?: unknown;
 }

@@ -1,6 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import type { Step } from '@warden/definition';
 import { isTerminalRunStatus, RunRepository, type TenantScope } from '@warden/persistence';
+import type { AuditContext } from '../audit/audit-context';
+import { AuditTrail } from '../audit/audit-trail';
 import type { Principal } from '../http/request-context';
 import { WorkflowsService } from '../workflows/workflows.service';
 import { RunEngine } from './run-engine';
@@ -31,6 +33,7 @@ export class RunControlService {
     private readonly workflows: WorkflowsService,
     private readonly engine: RunEngine,
     private readonly mirror: RunStateMirror,
+    private readonly audit: AuditTrail,
   ) {}
 
   /**
@@ -42,6 +45,7 @@ export class RunControlService {
     principal: Principal,
     runId: string,
     body: ApprovalBody,
+    audit: AuditContext,
   ): Promise<ApprovalAccepted> {
     const { run, state } = await this.mirror.observe(scope, await this.runsService.find(scope, runId));
     if (!state || isTerminalRunStatus(state.status)) {
@@ -77,10 +81,16 @@ export class RunControlService {
       approver: principal.id,
       ...(body.comment !== undefined ? { comment: body.comment } : {}),
     });
+    await this.audit.recordAfter(scope, audit, {
+      action: 'run.approval',
+      target: { type: 'run', id: run.id },
+      details: { stepId: body.stepId, decision: body.decision },
+    });
     return { runId: run.id, stepId: body.stepId, decision: body.decision, approver: principal.id };
   }
 
-  async cancel(scope: TenantScope, runId: string): Promise<CancelAccepted> {
+  async cancel(scope: TenantScope, runId: string, audit: AuditContext): Promise<CancelAccepted> {
+    const cancelled = { action: 'run.cancel', target: { type: 'run', id: runId } };
     const run = await this.runsService.find(scope, runId);
     if (isTerminalRunStatus(run.status)) throw notActive(runId, run.status);
     const ended = await this.engine.hasEnded(run.id);
@@ -91,6 +101,7 @@ export class RunControlService {
         error: { code: 'cancelled', message: 'cancelled before it started' },
         finishedAt: new Date(),
       });
+      await this.audit.recordAfter(scope, audit, { ...cancelled, details: { beforeStart: true } });
       return { runId: run.id, status: 'cancelled', cancelRequested: true };
     }
     if (ended) {
@@ -98,6 +109,7 @@ export class RunControlService {
       throw notActive(runId, mirrored.status);
     }
     await this.engine.requestCancel(run.id);
+    await this.audit.recordAfter(scope, audit, cancelled);
     return { runId: run.id, status: run.status, cancelRequested: true };
   }
 }

@@ -14,4 +14,6 @@ export abstract class RunEngine {
   abstract hasEnded(runId: string): Promise<boolean | undefined>;
   abstract signalApproval(runId: string, decision: ApprovalDecision): Promise<void>;
   abstract requestCancel(runId: string): Promise<void>;
+  /** How many of the tenant's runs are open right now (the concurrent-runs quota). */
+  abstract countOpenRuns(tenantId: string): Promise<number>;
 }

@@ -2,6 +2,7 @@ import type { ServerResponse } from 'node:http';
 import { Controller, Get, Headers, HttpCode, Post, Query, Res } from '@nestjs/common';
 import { ApiBody, ApiHeader, ApiOperation, ApiParam, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { TenantScope } from '@warden/persistence';
+import { RequestAudit, type AuditContext } from '../audit/audit-context';
 import { CurrentPrincipal, CurrentTenant } from '../auth/current.decorators';
 import { RequirePermission } from '../auth/permissions';
 import { ApiErrorResponses } from '../http/openapi.decorators';
@@ -37,7 +38,7 @@ export class RunsController {
   ) {}
 
   @Post('workflows/:workflowId/runs')
-  @RequirePermission('execute', 'Workflow')
+  @RequirePermission('workflow:execute', { resourceParam: 'workflowId' })
   @ApiOperation({ summary: 'Start a run (202), or plan it with dryRun (200)' })
   @ApiParam({ name: 'workflowId', format: 'uuid' })
   @ApiHeader({ name: 'Idempotency-Key', required: false, description: 'the same key returns the same run' })
@@ -50,17 +51,18 @@ export class RunsController {
     @UuidParam('workflowId', malformedWorkflowId) workflowId: string,
     @JsonBody() body: unknown,
     @Headers('idempotency-key') idempotencyKey: string | undefined,
+    @RequestAudit() audit: AuditContext,
     @Res() response: ServerResponse,
   ): Promise<void> {
     const key = idempotencyKey === undefined ? undefined : idempotencyKeyHeader.parse(idempotencyKey);
     // No body at all means "defaults"; `null` is a body, and a wrong one.
     const request = startRunBody.parse(body === undefined ? {} : body);
-    const outcome = await this.runs.start(scope, workflowId, request, key);
+    const outcome = await this.runs.start(scope, workflowId, request, key, audit);
     replyJson(response, outcome.kind === 'plan' ? 200 : 202, outcome.body);
   }
 
   @Get('runs')
-  @RequirePermission('read', 'Run')
+  @RequirePermission('run:read')
   @ApiOperation({ summary: 'List runs, newest first' })
   @ApiQuery({ name: 'workflowId', required: false })
   @ApiQuery({ name: 'status', required: false })
@@ -72,7 +74,7 @@ export class RunsController {
   }
 
   @Get('runs/:runId')
-  @RequirePermission('read', 'Run')
+  @RequirePermission('run:read', { resourceParam: 'runId' })
   @ApiOperation({ summary: 'A run: status, every step’s state, outputs, errors and timing' })
   @ApiParam({ name: 'runId', format: 'uuid' })
   @ApiResponse({ status: 200, schema: runViewSchema })
@@ -86,7 +88,7 @@ export class RunsController {
 
   @Post('runs/:runId/cancel')
   @HttpCode(202)
-  @RequirePermission('cancel', 'Run')
+  @RequirePermission('run:cancel', { resourceParam: 'runId' })
   @ApiOperation({ summary: 'Ask a running run to stop' })
   @ApiParam({ name: 'runId', format: 'uuid' })
   @ApiResponse({ status: 202, schema: cancelAcceptedSchema })
@@ -94,13 +96,14 @@ export class RunsController {
   cancel(
     @CurrentTenant() scope: TenantScope,
     @UuidParam('runId', malformedRunId) runId: string,
+    @RequestAudit() audit: AuditContext,
   ): Promise<CancelAccepted> {
-    return this.control.cancel(scope, runId);
+    return this.control.cancel(scope, runId, audit);
   }
 
   @Post('runs/:runId/approvals')
   @HttpCode(202)
-  @RequirePermission('approve', 'Run')
+  @RequirePermission('run:approve', { resourceParam: 'runId' })
   @ApiOperation({ summary: 'Approve or reject a step waiting for a decision' })
   @ApiParam({ name: 'runId', format: 'uuid' })
   @ApiBody({ schema: approvalBody.schema })
@@ -111,7 +114,8 @@ export class RunsController {
     @CurrentPrincipal() principal: Principal,
     @UuidParam('runId', malformedRunId) runId: string,
     @JsonBody() body: unknown,
+    @RequestAudit() audit: AuditContext,
   ): Promise<ApprovalAccepted> {
-    return this.control.approve(scope, principal, runId, approvalBody.parse(body));
+    return this.control.approve(scope, principal, runId, approvalBody.parse(body), audit);
   }
 }

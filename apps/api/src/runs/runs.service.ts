@@ -10,9 +10,12 @@ import {
 } from '@warden/definition';
 import { temporalWorkflowIdFor } from '@warden/engine';
 import { RunRepository, WorkflowRepository, type RunEntity, type TenantScope } from '@warden/persistence';
+import type { AuditContext } from '../audit/audit-context';
+import { AuditTrail } from '../audit/audit-trail';
 import { ApiConfig } from '../config/api.config';
 import { WorkflowsService } from '../workflows/workflows.service';
 import { RunEngine } from './run-engine';
+import { RunQuotas } from './run-quotas';
 import { RunStateMirror } from './run-state-mirror';
 import {
   toRunSummary,
@@ -39,6 +42,8 @@ export class RunsService {
     private readonly engine: RunEngine,
     private readonly mirror: RunStateMirror,
     private readonly config: ApiConfig,
+    private readonly audit: AuditTrail,
+    private readonly quotas: RunQuotas,
   ) {}
 
   /**
@@ -50,7 +55,8 @@ export class RunsService {
     scope: TenantScope,
     workflowId: string,
     body: StartRunBody,
-    idempotencyKey?: string,
+    idempotencyKey: string | undefined,
+    audit: AuditContext,
   ): Promise<StartOutcome> {
     if (!body.dryRun && idempotencyKey !== undefined) {
       const earlier = await this.runs.findByIdempotencyKey(scope, idempotencyKey);
@@ -69,16 +75,30 @@ export class RunsService {
       };
     }
 
+    await this.quotas.admitRun(scope.tenantId);
     const runId = randomUUID();
-    const { run, created } = await this.runs.create(scope, {
-      id: runId,
-      workflowId,
-      workflowVersion: version.version,
-      inputs: resolved.values,
-      profile,
-      temporalWorkflowId: temporalWorkflowIdFor(runId),
-      ...(idempotencyKey !== undefined ? { idempotencyKey } : {}),
-    });
+    const { run, created } = await this.audit.within(
+      scope,
+      audit,
+      (tx) =>
+        this.runs.create(tx, {
+          id: runId,
+          workflowId,
+          workflowVersion: version.version,
+          inputs: resolved.values,
+          profile,
+          temporalWorkflowId: temporalWorkflowIdFor(runId),
+          ...(idempotencyKey !== undefined ? { idempotencyKey } : {}),
+        }),
+      (result) =>
+        result.created
+          ? {
+              action: 'run.start',
+              target: { type: 'run', id: result.run.id },
+              details: { workflowId, workflowVersion: version.version, profile },
+            }
+          : undefined,
+    );
     if (!created) return { kind: 'started', body: await this.resume(scope, run, workflowId) };
     return { kind: 'started', body: await this.launch(scope, run, workflow.name, definition) };
   }

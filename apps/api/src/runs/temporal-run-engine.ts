@@ -74,6 +74,14 @@ export class TemporalRunEngine extends RunEngine {
     await this.call(() => this.handle(runId).signal(approvalSignal, decision));
   }
 
+  async countOpenRuns(tenantId: string): Promise<number> {
+    // From Temporal's visibility store, not the runs table: a row is only mirrored to a final
+    // status when someone looks, Temporal knows at once. The queue name holds only a uuid.
+    const query = `TaskQueue = '${taskQueueFor(tenantId)}' AND ExecutionStatus = 'Running'`;
+    const { count } = await this.call(() => this.client.workflow.count(query));
+    return count;
+  }
+
   async requestCancel(runId: string): Promise<void> {
     await this.call(() => this.handle(runId).cancel());
   }

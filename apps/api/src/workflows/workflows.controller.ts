@@ -9,6 +9,7 @@ import {
   ApiTags,
 } from '@nestjs/swagger';
 import type { TenantScope } from '@warden/persistence';
+import { RequestAudit, type AuditContext } from '../audit/audit-context';
 import { CurrentTenant } from '../auth/current.decorators';
 import { RequirePermission } from '../auth/permissions';
 import { ApiErrorResponses } from '../http/openapi.decorators';
@@ -40,7 +41,7 @@ export class WorkflowsController {
 
   @Post()
   @HttpCode(201)
-  @RequirePermission('create', 'Workflow')
+  @RequirePermission('workflow:create')
   @ApiOperation({ summary: 'Register a workflow (version 1)' })
   @ApiConsumes(...CONSUMES)
   @ApiBody({ schema: workflowBodySchema })
@@ -49,13 +50,14 @@ export class WorkflowsController {
   create(
     @CurrentTenant() scope: TenantScope,
     @WorkflowSourceBody() source: WorkflowSource,
+    @RequestAudit() audit: AuditContext,
   ): Promise<WorkflowWritten> {
-    return this.workflows.create(scope, source);
+    return this.workflows.create(scope, source, audit);
   }
 
   @Post('validate')
   @HttpCode(200)
-  @RequirePermission('read', 'Workflow')
+  @RequirePermission('workflow:read')
   @ApiOperation({ summary: 'Validate a definition without storing it' })
   @ApiConsumes(...CONSUMES)
   @ApiBody({ schema: workflowBodySchema })
@@ -66,7 +68,7 @@ export class WorkflowsController {
   }
 
   @Get()
-  @RequirePermission('read', 'Workflow')
+  @RequirePermission('workflow:read')
   @ApiOperation({ summary: 'List workflows' })
   @ApiQuery({ name: 'name', required: false, description: 'exact name' })
   @ApiResponse({ status: 200, schema: workflowListSchema })
@@ -79,7 +81,7 @@ export class WorkflowsController {
   }
 
   @Get(':workflowId')
-  @RequirePermission('read', 'Workflow')
+  @RequirePermission('workflow:read', { resourceParam: 'workflowId' })
   @ApiOperation({ summary: 'A workflow with its current version' })
   @ApiParam({ name: 'workflowId', format: 'uuid' })
   @ApiResponse({ status: 200, schema: workflowDetailSchema })
@@ -92,7 +94,7 @@ export class WorkflowsController {
   }
 
   @Get(':workflowId/versions')
-  @RequirePermission('read', 'Workflow')
+  @RequirePermission('workflow:read', { resourceParam: 'workflowId' })
   @ApiOperation({ summary: 'All versions of a workflow, newest first' })
   @ApiParam({ name: 'workflowId', format: 'uuid' })
   @ApiResponse({ status: 200, schema: versionListSchema })
@@ -106,7 +108,7 @@ export class WorkflowsController {
 
   @Put(':workflowId')
   @HttpCode(200)
-  @RequirePermission('update', 'Workflow')
+  @RequirePermission('workflow:update', { resourceParam: 'workflowId' })
   @ApiOperation({ summary: 'Add a new immutable version (no-op when the source is unchanged)' })
   @ApiParam({ name: 'workflowId', format: 'uuid' })
   @ApiConsumes(...CONSUMES)
@@ -117,7 +119,8 @@ export class WorkflowsController {
     @CurrentTenant() scope: TenantScope,
     @UuidParam('workflowId', malformedWorkflowId) workflowId: string,
     @WorkflowSourceBody() source: WorkflowSource,
+    @RequestAudit() audit: AuditContext,
   ): Promise<WorkflowWritten> {
-    return this.workflows.update(scope, workflowId, source);
+    return this.workflows.update(scope, workflowId, source, audit);
   }
 }

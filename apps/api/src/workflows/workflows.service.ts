@@ -8,6 +8,8 @@ import {
   type WorkflowEntity,
   type WorkflowVersionEntity,
 } from '@warden/persistence';
+import type { AuditContext } from '../audit/audit-context';
+import { AuditTrail, type AuditedChange } from '../audit/audit-trail';
 import { ApiConfig } from '../config/api.config';
 import type { WorkflowSource } from './workflow-source';
 import {
@@ -33,6 +35,7 @@ export class WorkflowsService {
   constructor(
     private readonly workflows: WorkflowRepository,
     private readonly config: ApiConfig,
+    private readonly audit: AuditTrail,
   ) {}
 
   validate(source: WorkflowSource): ValidationResult {
@@ -40,13 +43,15 @@ export class WorkflowsService {
     return { valid: !problems.some((p) => p.severity === 'error'), problems };
   }
 
-  async create(scope: TenantScope, source: WorkflowSource): Promise<WorkflowWritten> {
+  async create(scope: TenantScope, source: WorkflowSource, audit: AuditContext): Promise<WorkflowWritten> {
     const { definition, warnings } = this.parseValid(source);
     try {
-      const { workflow, version } = await this.workflows.create(scope, {
-        ...storedSource(source),
-        definition,
-      });
+      const { workflow, version } = await this.audit.within(
+        scope,
+        audit,
+        (tx) => this.workflows.create(tx, { ...storedSource(source), definition }),
+        (created) => versionWritten('workflow.create', created.workflow, created.version),
+      );
       return written(workflow, version, true, warnings);
     } catch (err) {
       if (err instanceof PersistenceError && err.code === 'workflow_name_taken') {
@@ -62,7 +67,12 @@ export class WorkflowsService {
   }
 
   /** A new immutable version; the same text as the current version changes nothing. */
-  async update(scope: TenantScope, workflowId: string, source: WorkflowSource): Promise<WorkflowWritten> {
+  async update(
+    scope: TenantScope,
+    workflowId: string,
+    source: WorkflowSource,
+    audit: AuditContext,
+  ): Promise<WorkflowWritten> {
     const { workflow, version: current } = await this.pinned(scope, workflowId);
     const { definition, warnings } = this.parseValid(source);
     if (definition.name !== workflow.name) {
@@ -74,10 +84,15 @@ export class WorkflowsService {
     }
     if (current.checksum === sourceChecksum(source.text)) return written(workflow, current, false, warnings);
     try {
-      const added = await this.workflows.addVersion(scope, workflowId, {
-        ...storedSource(source),
-        definition,
-      });
+      const added = await this.audit.within(
+        scope,
+        audit,
+        (tx) => this.workflows.addVersion(tx, workflowId, { ...storedSource(source), definition }),
+        (result) =>
+          result
+            ? versionWritten('workflow.update', result.workflow, result.version)
+            : { action: 'workflow.update', target: { type: 'workflow', id: workflowId }, outcome: 'failure' },
+      );
       if (!added) throw notFound(workflowId);
       return written(added.workflow, added.version, true, warnings);
     } catch (err) {
@@ -146,6 +161,18 @@ export class WorkflowsService {
     }
     return { definition, warnings: problems };
   }
+}
+
+function versionWritten(
+  action: string,
+  workflow: WorkflowEntity,
+  version: WorkflowVersionEntity,
+): AuditedChange {
+  return {
+    action,
+    target: { type: 'workflow', id: workflow.id },
+    details: { name: workflow.name, version: version.version, checksum: version.checksum },
+  };
 }
 
 function storedSource(source: WorkflowSource): { source: string; format: WorkflowSource['format'] } {

@@ -40,6 +40,7 @@ describe('devServices', () => {
       WARDEN_MAX_PROFILE: 'elevated',
     });
     expect(worker.args[2]).toBe('/repo/apps/worker/src/main.ts');
+    expect(worker.args.slice(3)).toEqual(['--pool', 'shared']);
     expect(worker.readyUrl).toBeUndefined();
     expect(worker.env.TEMPORAL_ADDRESS).toBe('127.0.0.1:7233');
   });

@@ -2,6 +2,7 @@
  * `warden dev`: the whole stack on embedded defaults (Temporal dev server, PostgreSQL, the API
  * and a worker), with every child's output prefixed and Ctrl-C stopping everything.
  */
+import { readFile, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import {
@@ -12,6 +13,7 @@ import {
   type ServiceContext,
   type ServiceSpec,
 } from '@warden/devstack';
+import { bootstrapPlatformAdmin } from '../bootstrap';
 
 const REPO_ROOT = resolve(__dirname, '..', '..', '..', '..');
 
@@ -35,9 +37,9 @@ export function devServices(ctx: ServiceContext, repoRoot: string, env: NodeJS.P
     // The dev stack runs the examples, shell steps included; an explicit setting still wins.
     WARDEN_MAX_PROFILE: env.WARDEN_MAX_PROFILE || 'elevated',
   };
-  const fromSource = (file: string) => ({
+  const fromSource = (file: string, ...args: string[]) => ({
     command: process.execPath,
-    args: ['-r', '@swc-node/register', join(repoRoot, file)],
+    args: ['-r', '@swc-node/register', join(repoRoot, file), ...args],
     cwd: repoRoot,
   });
   return [
@@ -47,7 +49,12 @@ export function devServices(ctx: ServiceContext, repoRoot: string, env: NodeJS.P
       env: { ...shared, PORT: String(ctx.apiPort) },
       readyUrl: `http://127.0.0.1:${ctx.apiPort}/readyz`,
     },
-    { name: 'worker', ...fromSource('apps/worker/src/main.ts'), env: shared },
+    {
+      name: 'worker',
+      // The shared pool serves every pooled tenant, including tenants created while it runs.
+      ...fromSource('apps/worker/src/main.ts', '--pool', 'shared'),
+      env: shared,
+    },
   ];
 }
 
@@ -96,6 +103,14 @@ async function runDev(opts: DevOptions): Promise<number> {
       return 0;
     }
     formatStackSummary(stack.summary).forEach(write);
+    try {
+      devLoginLines(
+        await ensureDevLogin(stack.summary.databaseUrl, opts.dataDir),
+        stack.summary.apiUrl,
+      ).forEach(write);
+    } catch (error) {
+      say(`could not create the dev tenant's login: ${describeError(error)}`);
+    }
     const outcome = await Promise.race([
       signalled.then((signal) => ({ signal })),
       stack.unexpectedExit.then((reason) => ({ reason })),
@@ -109,6 +124,53 @@ async function runDev(opts: DevOptions): Promise<number> {
     process.removeListener('SIGINT', onSignal);
     process.removeListener('SIGTERM', onSignal);
   }
+}
+
+interface DevLogin {
+  tenant: string;
+  email: string;
+  password: string;
+  apiKey: string;
+}
+
+/**
+ * The `dev` tenant and its Owner, created on first start; the password and an API key are kept
+ * in the data folder (mode 0600) so every start can print them. Never used outside `warden dev`.
+ */
+async function ensureDevLogin(databaseUrl: string, dataDir: string): Promise<DevLogin> {
+  const file = join(dataDir, 'dev-login.json');
+  let saved: Partial<DevLogin> = {};
+  try {
+    saved = JSON.parse(await readFile(file, 'utf8')) as Partial<DevLogin>;
+  } catch {
+    // First start (or the file was removed): everything is created below.
+  }
+  const base = { databaseUrl, tenantSlug: 'dev', tenantName: 'Development', email: 'dev@warden.local' };
+  const first = await bootstrapPlatformAdmin({
+    ...base,
+    ...(saved.password ? { password: saved.password } : {}),
+  });
+  const password = first.generatedPassword ?? saved.password;
+  if (password === undefined) throw new Error(`${file} is missing; delete the data folder to start over`);
+  let apiKey = saved.apiKey;
+  if (apiKey === undefined || first.user.created) {
+    apiKey = (await bootstrapPlatformAdmin({ ...base, password, apiKeyName: 'dev-cli' })).apiKey!;
+  }
+  const login: DevLogin = { tenant: 'dev', email: base.email, password, apiKey };
+  await writeFile(file, `${JSON.stringify(login, null, 2)}\n`, { mode: 0o600 });
+  return login;
+}
+
+function devLoginLines(login: DevLogin, apiUrl: string): string[] {
+  return [
+    '',
+    `Sign in (tenant '${login.tenant}', a platform admin and Owner; kept in the data folder):`,
+    `  email ${login.email}  password ${login.password}`,
+    `  curl -s ${apiUrl}/v1/auth/login -H 'content-type: application/json' \\`,
+    `    -d '{"tenant":"${login.tenant}","email":"${login.email}","password":"${login.password}"}'`,
+    'The CLI reads an API key from WARDEN_TOKEN:',
+    `  export WARDEN_TOKEN=${login.apiKey}`,
+  ];
 }
 
 function describeError(error: unknown): string {

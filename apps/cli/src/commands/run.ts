@@ -17,6 +17,8 @@ const MAX_POLL_FAILURES = 20;
 export interface RunOptions {
   input: string[];
   api: string;
+  /** Bearer token: an access token or an API key. */
+  token?: string;
 }
 
 /**
@@ -34,7 +36,7 @@ export async function runFile(
   if (!checked) return EXIT.usage;
   const { file, definition, inputs } = checked;
 
-  const client = new ApiClient(options.api);
+  const client = new ApiClient(options.api, options.token);
   try {
     const workflowId = await register(client, file, definition, output);
     // Sent as typed on the command line: the API applies the same coercion as the check above.
@@ -147,6 +149,11 @@ export function registerRunCommand(program: Command, output: Output): void {
     .argument('<file>', 'workflow definition (YAML or JSON)')
     .option('-i, --input <key=value>', 'run input, repeatable', collect, [])
     .option('--api <url>', 'Warden API base URL', DEFAULT_API_URL)
+    .option(
+      '--token <token>',
+      'access token or API key (default: $WARDEN_TOKEN; `npm start` prints one for the dev tenant)',
+      process.env.WARDEN_TOKEN,
+    )
     .action(async (file: string, options: RunOptions) => {
       const stop = new AbortController();
       const onInterrupt = (): void => stop.abort();

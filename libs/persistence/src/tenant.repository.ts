@@ -1,0 +1,95 @@
+import { randomUUID } from 'node:crypto';
+import type { SecurityProfile } from '@warden/definition';
+import type { DataSource } from 'typeorm';
+import {
+  DEFAULT_TENANT_QUOTAS,
+  TenantEntity,
+  type TenantIsolation,
+  type TenantQuotas,
+} from './entities/tenant.entity';
+import { isUuid } from './ids';
+import { insertedRows } from './insert-result';
+import { PersistenceError } from './persistence.errors';
+
+export interface NewTenant {
+  slug: string;
+  name: string;
+  isolation?: TenantIsolation;
+  maxProfile?: SecurityProfile;
+  region?: string;
+  quotas?: TenantQuotas;
+  mfaRequiredRoles?: string[];
+}
+
+/** What an administrator may change after creation (slug, isolation and namespace are fixed). */
+export type TenantPolicyUpdate = Partial<
+  Pick<TenantEntity, 'name' | 'maxProfile' | 'region' | 'quotas' | 'mfaRequiredRoles'>
+>;
+
+/** DNS-label rules, because the slug becomes part of a Temporal namespace and task queue names. */
+const SLUG = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
+
+/** The dedicated Temporal namespace of a tenant; pooled tenants share 'default'. */
+export function tenantNamespace(slug: string, isolation: TenantIsolation): string {
+  return isolation === 'dedicated' ? `warden-${slug}` : 'default';
+}
+
+/**
+ * The tenant registry. Not tenant-scoped (the tenants table has no row-level security): sign-in
+ * resolves a slug before a tenant is known, and workers list the pooled tenants.
+ */
+export class TenantRepository {
+  constructor(private readonly dataSource: DataSource) {}
+
+  /** Throws PersistenceError `tenant_slug_taken`; a RangeError for a slug that is not a DNS label. */
+  async create(input: NewTenant): Promise<TenantEntity> {
+    if (!SLUG.test(input.slug)) throw new RangeError(`tenant slug '${input.slug}' is not a DNS label`);
+    const isolation = input.isolation ?? 'pooled';
+    const tenant = this.dataSource.manager.create(TenantEntity, {
+      id: randomUUID(),
+      slug: input.slug,
+      name: input.name,
+      isolation,
+      namespace: tenantNamespace(input.slug, isolation),
+      maxProfile: input.maxProfile ?? 'standard',
+      region: input.region ?? 'local',
+      quotas: input.quotas ?? { ...DEFAULT_TENANT_QUOTAS },
+      mfaRequiredRoles: input.mfaRequiredRoles ?? [],
+    });
+    const inserted = await this.dataSource
+      .createQueryBuilder()
+      .insert()
+      .into(TenantEntity)
+      .values(tenant)
+      .orIgnore()
+      .execute();
+    if (insertedRows(inserted.raw) === 0) {
+      throw new PersistenceError('tenant_slug_taken', `a tenant with slug '${input.slug}' already exists`);
+    }
+    return tenant;
+  }
+
+  async findById(id: string): Promise<TenantEntity | undefined> {
+    if (!isUuid(id)) return undefined;
+    return (await this.dataSource.manager.findOneBy(TenantEntity, { id })) ?? undefined;
+  }
+
+  async findBySlug(slug: string): Promise<TenantEntity | undefined> {
+    return (await this.dataSource.manager.findOneBy(TenantEntity, { slug })) ?? undefined;
+  }
+
+  /** The tenants the shared worker pool serves, by slug. */
+  async listPooled(): Promise<TenantEntity[]> {
+    return this.dataSource.manager.find(TenantEntity, {
+      where: { isolation: 'pooled' },
+      order: { slug: 'ASC' },
+    });
+  }
+
+  /** Returns the tenant as stored afterwards; undefined when there is none. */
+  async updatePolicy(id: string, changes: TenantPolicyUpdate): Promise<TenantEntity | undefined> {
+    if (!isUuid(id)) return undefined;
+    if (Object.keys(changes).length > 0) await this.dataSource.manager.update(TenantEntity, { id }, changes);
+    return this.findById(id);
+  }
+}
