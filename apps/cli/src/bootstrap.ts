@@ -5,6 +5,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { PERMISSIONS } from '@warden/authz';
+import type { SecurityProfile } from '@warden/definition';
 import { checkPasswordPolicy, generateApiKey, hashPassword } from '@warden/identity';
 import {
   ApiKeyRepository,
@@ -21,6 +22,8 @@ export interface BootstrapInput {
   databaseUrl: string;
   tenantSlug: string;
   tenantName?: string;
+  /** The tenant's security ceiling when it is created (default 'standard': no shell steps). */
+  maxProfile?: SecurityProfile;
   email: string;
   /** Generated (and returned) when absent. */
   password?: string;
@@ -46,7 +49,11 @@ export async function bootstrapPlatformAdmin(input: BootstrapInput): Promise<Boo
     const users = new UserRepository(dataSource);
     let tenant = await tenants.findBySlug(input.tenantSlug);
     const tenantCreated = tenant === undefined;
-    tenant ??= await tenants.create({ slug: input.tenantSlug, name: input.tenantName ?? input.tenantSlug });
+    tenant ??= await tenants.create({
+      slug: input.tenantSlug,
+      name: input.tenantName ?? input.tenantSlug,
+      ...(input.maxProfile === undefined ? {} : { maxProfile: input.maxProfile }),
+    });
     const scope = { tenantId: tenant.id };
 
     let user = await users.findByEmail(scope, input.email);

@@ -10,6 +10,7 @@ import {
 import { isUuid } from './ids';
 import { insertedRows } from './insert-result';
 import { PersistenceError } from './persistence.errors';
+import { withTenant, type TenantTransaction } from './tenant-db';
 
 export interface NewTenant {
   slug: string;
@@ -43,30 +44,72 @@ export class TenantRepository {
 
   /** Throws PersistenceError `tenant_slug_taken`; a RangeError for a slug that is not a DNS label. */
   async create(input: NewTenant): Promise<TenantEntity> {
+    return this.createWith(input, async (_tx, tenant) => tenant);
+  }
+
+  /**
+   * Inserts the tenant and runs `fn` in the same transaction, opened in the new tenant's scope,
+   * so its first rows (an Owner, the first audit event) commit with it or not at all.
+   */
+  async createWith<T>(
+    input: NewTenant,
+    fn: (tx: TenantTransaction, tenant: TenantEntity) => Promise<T>,
+  ): Promise<T> {
     if (!SLUG.test(input.slug)) throw new RangeError(`tenant slug '${input.slug}' is not a DNS label`);
     const isolation = input.isolation ?? 'pooled';
-    const tenant = this.dataSource.manager.create(TenantEntity, {
-      id: randomUUID(),
-      slug: input.slug,
-      name: input.name,
-      isolation,
-      namespace: tenantNamespace(input.slug, isolation),
-      maxProfile: input.maxProfile ?? 'standard',
-      region: input.region ?? 'local',
-      quotas: input.quotas ?? { ...DEFAULT_TENANT_QUOTAS },
-      mfaRequiredRoles: input.mfaRequiredRoles ?? [],
+    const id = randomUUID();
+    return withTenant(this.dataSource, { tenantId: id }, async (tx) => {
+      const tenant = tx.manager.create(TenantEntity, {
+        id,
+        slug: input.slug,
+        name: input.name,
+        isolation,
+        namespace: tenantNamespace(input.slug, isolation),
+        maxProfile: input.maxProfile ?? 'standard',
+        region: input.region ?? 'local',
+        quotas: input.quotas ?? { ...DEFAULT_TENANT_QUOTAS },
+        mfaRequiredRoles: input.mfaRequiredRoles ?? [],
+      });
+      const inserted = await tx.manager
+        .createQueryBuilder()
+        .insert()
+        .into(TenantEntity)
+        .values(tenant)
+        .orIgnore()
+        .execute();
+      if (insertedRows(inserted.raw) === 0) {
+        throw new PersistenceError('tenant_slug_taken', `a tenant with slug '${input.slug}' already exists`);
+      }
+      return fn(tx, await tx.manager.findOneByOrFail(TenantEntity, { id }));
     });
-    const inserted = await this.dataSource
-      .createQueryBuilder()
-      .insert()
-      .into(TenantEntity)
-      .values(tenant)
-      .orIgnore()
-      .execute();
-    if (insertedRows(inserted.raw) === 0) {
-      throw new PersistenceError('tenant_slug_taken', `a tenant with slug '${input.slug}' already exists`);
-    }
-    return tenant;
+  }
+
+  /** Every tenant, by slug. */
+  async list(limit: number): Promise<TenantEntity[]> {
+    return this.dataSource.manager.find(TenantEntity, { order: { slug: 'ASC' }, take: limit });
+  }
+
+  /**
+   * Locks the tenant's row, applies the changes `changesFor` computes from it, and runs `fn`
+   * with the rows before and after, in one transaction in that tenant's scope. Undefined when
+   * there is no such tenant.
+   */
+  async updateWith<T>(
+    id: string,
+    changesFor: (current: TenantEntity) => Promise<TenantPolicyUpdate>,
+    fn: (tx: TenantTransaction, before: TenantEntity, after: TenantEntity) => Promise<T>,
+  ): Promise<T | undefined> {
+    if (!isUuid(id)) return undefined;
+    return withTenant(this.dataSource, { tenantId: id }, async (tx) => {
+      const current = await tx.manager.findOne(TenantEntity, {
+        where: { id },
+        lock: { mode: 'pessimistic_write' },
+      });
+      if (!current) return undefined;
+      const changes = await changesFor(current);
+      if (Object.keys(changes).length > 0) await tx.manager.update(TenantEntity, { id }, changes);
+      return fn(tx, current, await tx.manager.findOneByOrFail(TenantEntity, { id }));
+    });
   }
 
   async findById(id: string): Promise<TenantEntity | undefined> {

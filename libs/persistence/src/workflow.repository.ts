@@ -25,6 +25,22 @@ export interface WorkflowListFilter {
   limit?: number;
 }
 
+interface PinnedRow {
+  id: string;
+  name: string;
+  description: string | null;
+  current_version: number;
+  created_at: Date;
+  updated_at: Date;
+  v_id: string | null;
+  v_version: number;
+  v_source: string;
+  v_format: SourceFormat;
+  v_definition: WorkflowDefinition;
+  v_checksum: string;
+  v_created_at: Date;
+}
+
 /** sha256 of the source text, hex: lets clients see whether a version's text changed. */
 export function sourceChecksum(source: string): string {
   return createHash('sha256').update(source, 'utf8').digest('hex');
@@ -118,22 +134,47 @@ export class WorkflowRepository {
     version?: number,
   ): Promise<{ workflow: WorkflowEntity; version: WorkflowVersionEntity | undefined } | undefined> {
     if (!isUuid(workflowId)) return undefined;
-    const found = await withTenant(this.dataSource, scope, ({ manager }) =>
-      manager
-        .createQueryBuilder(WorkflowEntity, 'w')
-        .leftJoinAndMapOne(
-          'w.pinned',
-          WorkflowVersionEntity,
-          'v',
-          'v.workflow_id = w.id AND v.tenant_id = w.tenant_id AND v.version = COALESCE(:version, w.current_version)',
-          { version: version ?? null },
-        )
-        .where('w.tenant_id = :tenantId AND w.id = :workflowId', { tenantId: scope.tenantId, workflowId })
-        .getOne(),
+    // Plain SQL and a hand mapping: this is on every run start, and TypeORM's query building
+    // and hydration of a join cost more CPU than the query itself (1.5 to 3 ms).
+    const rows: PinnedRow[] = await withTenant(this.dataSource, scope, ({ manager }) =>
+      manager.query(
+        `SELECT w.id, w.name, w.description, w.current_version, w.created_at, w.updated_at,
+                v.id AS v_id, v.version AS v_version, v.source AS v_source, v.format AS v_format,
+                v.definition AS v_definition, v.checksum AS v_checksum, v.created_at AS v_created_at
+           FROM workflows w
+           LEFT JOIN workflow_versions v
+             ON v.workflow_id = w.id AND v.tenant_id = w.tenant_id
+            AND v.version = COALESCE($3::integer, w.current_version)
+          WHERE w.tenant_id = $1 AND w.id = $2`,
+        [scope.tenantId, workflowId, version ?? null],
+      ),
     );
-    if (!found) return undefined;
-    const { pinned, ...rest } = found as WorkflowEntity & { pinned?: WorkflowVersionEntity | null };
-    return { workflow: Object.assign(new WorkflowEntity(), rest), version: pinned ?? undefined };
+    const row = rows[0];
+    if (!row) return undefined;
+    const workflow = Object.assign(new WorkflowEntity(), {
+      id: row.id,
+      tenantId: scope.tenantId,
+      name: row.name,
+      description: row.description,
+      currentVersion: row.current_version,
+      createdAt: row.created_at,
+      updatedAt: row.updated_at,
+    });
+    const pinned =
+      row.v_id === null
+        ? undefined
+        : Object.assign(new WorkflowVersionEntity(), {
+            id: row.v_id,
+            tenantId: scope.tenantId,
+            workflowId: row.id,
+            version: row.v_version,
+            source: row.v_source,
+            format: row.v_format,
+            definition: row.v_definition,
+            checksum: row.v_checksum,
+            createdAt: row.v_created_at,
+          });
+    return { workflow, version: pinned };
   }
 
   async list(scope: TenantScope, filter: WorkflowListFilter = {}): Promise<WorkflowEntity[]> {

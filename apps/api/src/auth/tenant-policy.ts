@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import type { SecurityProfile } from '@warden/definition';
 import { TenantRepository } from '@warden/persistence';
 import type { TenantQuotas } from './identity-directory';
 
@@ -7,6 +8,8 @@ export interface TenantPolicy {
   readonly quotas: TenantQuotas;
   /** Roles whose sessions must have passed a second factor (TOTP or a recovery code). */
   readonly mfaRequiredRoles: readonly string[];
+  /** The most privileged security profile this tenant's runs may get. */
+  readonly maxProfile: SecurityProfile;
 }
 
 /** Policies change rarely and are read on every request: kept this long in memory. */
@@ -26,7 +29,11 @@ export class TenantPolicyCache {
     if (cached && cached.until > now) return cached.value;
     const tenant = await this.tenants.findById(tenantId);
     if (!tenant) return undefined;
-    const policy: TenantPolicy = { quotas: tenant.quotas, mfaRequiredRoles: tenant.mfaRequiredRoles };
+    const policy: TenantPolicy = {
+      quotas: tenant.quotas,
+      mfaRequiredRoles: tenant.mfaRequiredRoles,
+      maxProfile: tenant.maxProfile,
+    };
     this.cache.set(tenantId, { value: policy, until: now + TENANT_CACHE_MS });
     return policy;
   }

@@ -8,6 +8,13 @@ import { RunEngine } from './run-engine';
 const CONCURRENCY_RETRY_AFTER_SECONDS = 5;
 
 /**
+ * How long a count of open runs from Temporal is reused (plus the starts made since). Counting
+ * asks Temporal's visibility store, which is not free; a second-old count is close enough for
+ * a fairness limit, and runs that ended meanwhile only make it stricter.
+ */
+const OPEN_RUNS_COUNT_TTL_MS = 1_000;
+
+/**
  * The run quotas of a tenant, checked before a run is recorded: open runs (counted by
  * Temporal) and runs started per minute (counted by this API process, like request quotas).
  * Two starts racing at the limit can both pass: the limits are a fairness guard, not billing.
@@ -15,6 +22,7 @@ const CONCURRENCY_RETRY_AFTER_SECONDS = 5;
 @Injectable()
 export class RunQuotas {
   private readonly starts = new RequestRateLimiter();
+  private readonly openRuns = new Map<string, { counted: number; startedSince: number; until: number }>();
 
   constructor(
     private readonly tenants: TenantPolicyCache,
@@ -25,7 +33,7 @@ export class RunQuotas {
     const policy = await this.tenants.get(tenantId);
     if (!policy) return;
     const quotas = policy.quotas;
-    const open = await this.engine.countOpenRuns(tenantId);
+    const open = await this.openRunsOf(tenantId);
     if (open >= quotas.concurrentRuns) {
       throw new AuthError(
         'quota_exceeded',
@@ -45,5 +53,20 @@ export class RunQuotas {
         retryAfterSeconds: started.retryAfterSeconds,
       });
     }
+  }
+
+  /** A run was recorded and is being launched: counted until the next count from Temporal. */
+  started(tenantId: string): void {
+    const cached = this.openRuns.get(tenantId);
+    if (cached) cached.startedSince++;
+  }
+
+  private async openRunsOf(tenantId: string): Promise<number> {
+    const now = Date.now();
+    const cached = this.openRuns.get(tenantId);
+    if (cached && cached.until > now) return cached.counted + cached.startedSince;
+    const counted = await this.engine.countOpenRuns(tenantId);
+    this.openRuns.set(tenantId, { counted, startedSince: 0, until: now + OPEN_RUNS_COUNT_TTL_MS });
+    return counted;
   }
 }

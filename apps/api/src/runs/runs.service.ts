@@ -12,6 +12,7 @@ import { temporalWorkflowIdFor } from '@warden/engine';
 import { RunRepository, WorkflowRepository, type RunEntity, type TenantScope } from '@warden/persistence';
 import type { AuditContext } from '../audit/audit-context';
 import { AuditTrail } from '../audit/audit-trail';
+import { TenantPolicyCache } from '../auth/tenant-policy';
 import { ApiConfig } from '../config/api.config';
 import { WorkflowsService } from '../workflows/workflows.service';
 import { RunEngine } from './run-engine';
@@ -29,6 +30,12 @@ import {
 } from './runs.dto';
 import { RunError } from './runs.errors';
 
+/** What the start transaction decided; launching happens after it commits. */
+type StartStep =
+  | { kind: 'plan'; body: DryRunResult }
+  | { kind: 'earlier'; run: RunEntity }
+  | { kind: 'created'; run: RunEntity; workflowName: string; definition: WorkflowDefinition };
+
 export type StartOutcome = { kind: 'plan'; body: DryRunResult } | { kind: 'started'; body: RunStarted };
 
 @Injectable()
@@ -44,6 +51,7 @@ export class RunsService {
     private readonly config: ApiConfig,
     private readonly audit: AuditTrail,
     private readonly quotas: RunQuotas,
+    private readonly policies: TenantPolicyCache,
   ) {}
 
   /**
@@ -58,30 +66,38 @@ export class RunsService {
     idempotencyKey: string | undefined,
     audit: AuditContext,
   ): Promise<StartOutcome> {
-    if (!body.dryRun && idempotencyKey !== undefined) {
-      const earlier = await this.runs.findByIdempotencyKey(scope, idempotencyKey);
-      if (earlier) return { kind: 'started', body: await this.resume(scope, earlier, workflowId) };
-    }
-    const { workflow, version } = await this.workflows.pinned(scope, workflowId, body.version);
-    const definition = version.definition;
-    const resolved = resolveRunInputs(definition, body.inputs ?? {});
-    throwIfErrors(resolved.problems, 'invalid_inputs', 'the run inputs');
-    const profile = minProfile(definition.security_profile ?? this.config.maxProfile, this.config.maxProfile);
-    throwIfErrors(checkProfile(definition, profile), 'profile_violation', `security profile '${profile}'`);
-    if (body.dryRun) {
-      return {
-        kind: 'plan',
-        body: { plan: planWorkflow(definition, resolved.values), profile, inputs: resolved.values },
-      };
-    }
-
-    await this.quotas.admitRun(scope.tenantId);
-    const runId = randomUUID();
-    const { run, created } = await this.audit.within(
+    // One tenant transaction from the idempotency check to the audit record: the run row and
+    // its `run.start` event commit together, in 2 round trips fewer than separate calls.
+    const step = await this.audit.within(
       scope,
       audit,
-      (tx) =>
-        this.runs.create(tx, {
+      async (tx): Promise<StartStep> => {
+        if (!body.dryRun && idempotencyKey !== undefined) {
+          const earlier = await this.runs.findByIdempotencyKey(tx, idempotencyKey);
+          if (earlier) return { kind: 'earlier', run: earlier };
+        }
+        const { workflow, version } = await this.workflows.pinned(tx, workflowId, body.version);
+        const definition = version.definition;
+        const resolved = resolveRunInputs(definition, body.inputs ?? {});
+        throwIfErrors(resolved.problems, 'invalid_inputs', 'the run inputs');
+        // The installation's ceiling, then the tenant's, then what the definition asks for.
+        const tenantCeiling = (await this.policies.get(scope.tenantId))?.maxProfile ?? 'plan_only';
+        const ceiling = minProfile(this.config.maxProfile, tenantCeiling);
+        const profile = minProfile(definition.security_profile ?? ceiling, ceiling);
+        throwIfErrors(
+          checkProfile(definition, profile),
+          'profile_violation',
+          `security profile '${profile}'`,
+        );
+        if (body.dryRun) {
+          return {
+            kind: 'plan',
+            body: { plan: planWorkflow(definition, resolved.values), profile, inputs: resolved.values },
+          };
+        }
+        await this.quotas.admitRun(scope.tenantId);
+        const runId = randomUUID();
+        const { run, created } = await this.runs.create(tx, {
           id: runId,
           workflowId,
           workflowVersion: version.version,
@@ -89,18 +105,36 @@ export class RunsService {
           profile,
           temporalWorkflowId: temporalWorkflowIdFor(runId),
           ...(idempotencyKey !== undefined ? { idempotencyKey } : {}),
-        }),
+        });
+        return created
+          ? { kind: 'created', run, workflowName: workflow.name, definition }
+          : { kind: 'earlier', run };
+      },
       (result) =>
-        result.created
+        result.kind === 'created'
           ? {
               action: 'run.start',
               target: { type: 'run', id: result.run.id },
-              details: { workflowId, workflowVersion: version.version, profile },
+              details: {
+                workflowId,
+                workflowVersion: result.run.workflowVersion,
+                profile: result.run.profile,
+              },
             }
           : undefined,
     );
-    if (!created) return { kind: 'started', body: await this.resume(scope, run, workflowId) };
-    return { kind: 'started', body: await this.launch(scope, run, workflow.name, definition) };
+    switch (step.kind) {
+      case 'plan':
+        return { kind: 'plan', body: step.body };
+      case 'earlier':
+        return { kind: 'started', body: await this.resume(scope, step.run, workflowId) };
+      case 'created':
+        this.quotas.started(scope.tenantId);
+        return {
+          kind: 'started',
+          body: await this.launch(scope, step.run, step.workflowName, step.definition),
+        };
+    }
   }
 
   async get(scope: TenantScope, runId: string): Promise<RunView> {

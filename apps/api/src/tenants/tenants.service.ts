@@ -14,7 +14,6 @@ import type { AuditContext } from '../audit/audit-context';
 import { AuditTrail } from '../audit/audit-trail';
 import { RequestError } from '../http/request.errors';
 import { adminSetPasswordHash } from '../users/user-password';
-import { TenantStore } from './tenant-store';
 import {
   toTenantView,
   type CreateTenantBody,
@@ -31,7 +30,7 @@ const LIST_LIMIT = 1000;
 @Injectable()
 export class TenantsService {
   constructor(
-    private readonly store: TenantStore,
+    private readonly store: TenantRepository,
     private readonly tenants: TenantRepository,
     private readonly users: UserRepository,
     private readonly customRoles: CustomRoleRepository,
@@ -50,7 +49,7 @@ export class TenantsService {
       ? await adminSetPasswordHash(body.owner.password, body.owner.email, 'owner.password')
       : undefined;
     try {
-      return await this.store.create(body, async (tx, tenant) => {
+      return await this.store.createWith(body, async (tx, tenant) => {
         const owner =
           body.owner && passwordHash !== undefined
             ? await this.users.create(tx, {
@@ -95,7 +94,7 @@ export class TenantsService {
 
   /** Audited as `tenant.update` in the tenant's own chain, with the old and new values. */
   async update(tenantId: string, body: UpdateTenantBody, context: AuditContext): Promise<TenantView> {
-    const updated = await this.store.update(
+    const updated = await this.store.updateWith(
       tenantId,
       async (current) => {
         const changes: TenantPolicyUpdate = {};

@@ -1,3 +1,4 @@
+import { SECURITY_PROFILES } from '@warden/definition';
 import { IdentityError } from '@warden/identity';
 import type { Command } from 'commander';
 import { bootstrapPlatformAdmin } from '../bootstrap';
@@ -8,6 +9,7 @@ interface BootstrapOptions {
   tenant: string;
   name?: string;
   email: string;
+  maxProfile?: string;
   passwordEnv: string;
   apiKey?: string;
 }
@@ -25,6 +27,10 @@ export function registerAdminCommand(program: Command, output: Output): void {
     .requiredOption('--tenant <slug>', 'tenant slug (a DNS label, e.g. acme)')
     .option('--name <name>', 'tenant display name (default: the slug)')
     .requiredOption('--email <email>', "the Owner's email")
+    .option(
+      '--max-profile <profile>',
+      `the tenant's security ceiling: ${SECURITY_PROFILES.join(', ')} (default standard)`,
+    )
     .option('--password-env <var>', 'environment variable holding the password', 'WARDEN_BOOTSTRAP_PASSWORD')
     .option('--api-key <name>', 'also create an API key with this name for the Owner (shown once)')
     .action(async (options: BootstrapOptions) => {
@@ -34,12 +40,18 @@ export function registerAdminCommand(program: Command, output: Output): void {
         throw new CommandExit(EXIT.usage);
       }
       const password = process.env[options.passwordEnv] || undefined;
+      const maxProfile = SECURITY_PROFILES.find((p) => p === options.maxProfile);
+      if (options.maxProfile !== undefined && maxProfile === undefined) {
+        output.err(`warden admin bootstrap: --max-profile must be one of ${SECURITY_PROFILES.join(', ')}`);
+        throw new CommandExit(EXIT.usage);
+      }
       try {
         const result = await bootstrapPlatformAdmin({
           databaseUrl,
           tenantSlug: options.tenant,
           ...(options.name === undefined ? {} : { tenantName: options.name }),
           email: options.email,
+          ...(maxProfile === undefined ? {} : { maxProfile }),
           ...(password === undefined ? {} : { password }),
           ...(options.apiKey === undefined ? {} : { apiKeyName: options.apiKey }),
         });

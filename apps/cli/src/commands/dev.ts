@@ -145,7 +145,14 @@ async function ensureDevLogin(databaseUrl: string, dataDir: string): Promise<Dev
   } catch {
     // First start (or the file was removed): everything is created below.
   }
-  const base = { databaseUrl, tenantSlug: 'dev', tenantName: 'Development', email: 'dev@warden.local' };
+  // The dev tenant may run the examples' shell steps, like the dev stack's API ceiling.
+  const base = {
+    databaseUrl,
+    tenantSlug: 'dev',
+    tenantName: 'Development',
+    maxProfile: 'elevated' as const,
+    email: 'dev@warden.local',
+  };
   const first = await bootstrapPlatformAdmin({
     ...base,
     ...(saved.password ? { password: saved.password } : {}),
