@@ -1,5 +1,6 @@
 import { Logger } from '@nestjs/common';
 import { prepareDatabase } from '@warden/persistence';
+import { bootstrapPlatformAdmin } from '@warden/provisioning';
 import { createApp } from './app';
 import { ApiConfig, ConfigError } from './config/api.config';
 import { OPENAPI_JSON_PATH, OPENAPI_UI_PATH } from './openapi';
@@ -16,6 +17,20 @@ async function main(): Promise<void> {
   logger.log(
     applied.length > 0 ? `migrations applied: ${applied.join(', ')}` : 'database schema is up to date',
   );
+
+  if (config.bootstrap) {
+    const { tenant, email, password } = config.bootstrap;
+    const result = await bootstrapPlatformAdmin({
+      databaseUrl: config.databaseUrl,
+      tenantSlug: tenant,
+      email,
+      password,
+    });
+    logger.log(
+      `bootstrap: tenant ${result.tenant.slug} ${result.tenant.created ? 'created' : 'exists'}, ` +
+        `owner ${result.user.email} ${result.user.created ? 'created' : 'exists (password unchanged)'}`,
+    );
+  }
 
   const app = await createApp(config);
   app.enableShutdownHooks();

@@ -49,4 +49,27 @@ describe('ApiConfig.fromEnv', () => {
     expect(described.DATABASE_URL).toBe('postgres://warden:***@127.0.0.1:5432/warden');
     expect(JSON.stringify(described)).not.toContain('secret');
   });
+
+  it('takes the bootstrap variables all together, and masks the password', () => {
+    const bootstrap = {
+      WARDEN_BOOTSTRAP_TENANT: 'acme',
+      WARDEN_BOOTSTRAP_EMAIL: 'admin@acme.example',
+      WARDEN_BOOTSTRAP_PASSWORD: 'a long bootstrap password',
+    };
+    const config = ApiConfig.fromEnv({ ...required, ...bootstrap });
+    expect(config.bootstrap).toEqual({
+      tenant: 'acme',
+      email: 'admin@acme.example',
+      password: 'a long bootstrap password',
+    });
+    expect(JSON.stringify(config.describe())).not.toContain('a long bootstrap password');
+    expect(ApiConfig.fromEnv(required).bootstrap).toBeUndefined();
+    expect(() => ApiConfig.fromEnv({ ...required, WARDEN_BOOTSTRAP_TENANT: 'acme' })).toThrow(
+      new ConfigError('WARDEN_BOOTSTRAP_EMAIL', 'is required when any WARDEN_BOOTSTRAP_* variable is set'),
+    );
+  });
+
+  it('refuses an application role name PostgreSQL would need quoting for', () => {
+    expect(() => ApiConfig.fromEnv({ ...required, WARDEN_DB_APP_ROLE: 'app; DROP' })).toThrow(ConfigError);
+  });
 });

@@ -39,6 +39,12 @@ export class ApiConfig {
   readonly databaseAppRole: string;
   /** WARDEN_DB_APP_PASSWORD: that role's password. Default none (trust or peer auth). Sensitive. */
   readonly databaseAppPassword: string | undefined;
+  /**
+   * WARDEN_BOOTSTRAP_TENANT, WARDEN_BOOTSTRAP_EMAIL, WARDEN_BOOTSTRAP_PASSWORD: on start, create
+   * this tenant and this Owner (a platform admin) unless they exist. All three or none. The
+   * password is sensitive and never logged.
+   */
+  readonly bootstrap: { tenant: string; email: string; password: string } | undefined;
   /** WARDEN_TOKEN_ISSUER: `iss` of access tokens. Default 'warden'. */
   readonly tokenIssuer: string;
   /** WARDEN_TOKEN_AUDIENCE: `aud` of access tokens. Default 'warden-api'. */
@@ -56,6 +62,7 @@ export class ApiConfig {
     databaseAppPassword?: string | undefined;
     tokenIssuer?: string;
     tokenAudience?: string;
+    bootstrap?: { tenant: string; email: string; password: string } | undefined;
   }) {
     this.port = values.port;
     this.host = values.host;
@@ -68,6 +75,7 @@ export class ApiConfig {
     this.databaseAppPassword = values.databaseAppPassword;
     this.tokenIssuer = values.tokenIssuer ?? 'warden';
     this.tokenAudience = values.tokenAudience ?? 'warden-api';
+    this.bootstrap = values.bootstrap;
   }
 
   /** Reads and validates every variable; throws ConfigError naming the first bad one. */
@@ -84,6 +92,7 @@ export class ApiConfig {
       databaseAppPassword: env.WARDEN_DB_APP_PASSWORD || undefined,
       tokenIssuer: stringVar(env, 'WARDEN_TOKEN_ISSUER', 'warden'),
       tokenAudience: stringVar(env, 'WARDEN_TOKEN_AUDIENCE', 'warden-api'),
+      bootstrap: bootstrapVars(env),
     });
   }
 
@@ -101,6 +110,9 @@ export class ApiConfig {
       WARDEN_DB_APP_PASSWORD: this.databaseAppPassword === undefined ? '(none)' : '***',
       WARDEN_TOKEN_ISSUER: this.tokenIssuer,
       WARDEN_TOKEN_AUDIENCE: this.tokenAudience,
+      WARDEN_BOOTSTRAP_TENANT: this.bootstrap?.tenant ?? '(none)',
+      WARDEN_BOOTSTRAP_EMAIL: this.bootstrap?.email ?? '(none)',
+      WARDEN_BOOTSTRAP_PASSWORD: this.bootstrap === undefined ? '(none)' : '***',
     };
   }
 }
@@ -144,6 +156,15 @@ function databaseUrlVar(env: Env): string {
     throw new ConfigError('DATABASE_URL', `must use postgres:// or postgresql://, got '${url.protocol}//'`);
   }
   return raw;
+}
+
+function bootstrapVars(env: Env): ApiConfig['bootstrap'] {
+  const names = ['WARDEN_BOOTSTRAP_TENANT', 'WARDEN_BOOTSTRAP_EMAIL', 'WARDEN_BOOTSTRAP_PASSWORD'] as const;
+  const [tenant, email, password] = names.map((name) => env[name] || undefined);
+  if (tenant === undefined && email === undefined && password === undefined) return undefined;
+  const missing = names.find((name) => !env[name]);
+  if (missing) throw new ConfigError(missing, 'is required when any WARDEN_BOOTSTRAP_* variable is set');
+  return { tenant: tenant!, email: email!, password: password! };
 }
 
 function roleNameVar(env: Env, name: string, fallback: string): string {

@@ -1,7 +1,7 @@
 import { SECURITY_PROFILES } from '@warden/definition';
 import { IdentityError } from '@warden/identity';
 import type { Command } from 'commander';
-import { bootstrapPlatformAdmin } from '../bootstrap';
+import { bootstrapPlatformAdmin, rotateSigningKey } from '@warden/provisioning';
 import { CommandExit, EXIT } from '../cli-errors';
 import type { Output } from '../output';
 
@@ -74,5 +74,17 @@ export function registerAdminCommand(program: Command, output: Output): void {
         }
         throw err;
       }
+    });
+  admin
+    .command('rotate-signing-key')
+    .description('sign access tokens with a new key; the old one verifies until its tokens expire')
+    .action(async () => {
+      const databaseUrl = process.env.DATABASE_URL;
+      if (!databaseUrl) {
+        output.err('warden admin rotate-signing-key: DATABASE_URL is required');
+        throw new CommandExit(EXIT.usage);
+      }
+      const { kid, keys } = await rotateSigningKey(databaseUrl);
+      output.out(`signing with key ${kid}; ${keys} key(s) in /.well-known/jwks.json`);
     });
 }

@@ -13,7 +13,7 @@ import {
   type ServiceContext,
   type ServiceSpec,
 } from '@warden/devstack';
-import { bootstrapPlatformAdmin } from '../bootstrap';
+import { bootstrapPlatformAdmin } from '@warden/provisioning';
 
 const REPO_ROOT = resolve(__dirname, '..', '..', '..', '..');
 
