@@ -11,11 +11,11 @@ interface CliResult {
 }
 
 /** `warden ...` as a child process; asynchronous so the in-process API keeps serving. */
-function warden(args: string[], timeoutMs = 60_000): Promise<CliResult> {
+function warden(args: string[], timeoutMs = 60_000, env: Record<string, string> = {}): Promise<CliResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ['-r', '@swc-node/register', 'apps/cli/src/main.ts', ...args], {
       cwd: REPO_ROOT,
-      env: { ...process.env, NO_COLOR: '1', WARDEN_TOKEN: api.owner.token },
+      env: { ...process.env, NO_COLOR: '1', WARDEN_TOKEN: api.owner.token, ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let stdout = '';
@@ -136,5 +136,14 @@ describe('warden CLI, end to end', () => {
     ]);
     expect(usage).toMatchObject({ code: 2 });
     expect(usage.stderr).toContain("--input 'environment': expected key=value");
+  });
+
+  it('run without a token says how to sign in', async () => {
+    const result = await warden(['run', 'examples/hello-world.yaml', '--api', api.url], 60_000, {
+      WARDEN_TOKEN: '',
+    });
+    expect(result).toMatchObject({ code: 1 });
+    expect(result.stderr).toContain('the API answered 401 unauthenticated');
+    expect(result.stderr).toContain('set WARDEN_TOKEN');
   });
 });

@@ -139,6 +139,11 @@ function reportApiError(err: unknown, path: string, output: Output): number {
     return EXIT.usage;
   }
   output.err(`the API answered ${err.status} ${err.code}: ${err.message}`);
+  if (err.status === 401) {
+    output.err(
+      'sign in: set WARDEN_TOKEN (or --token) to an API key or access token; `npm start` prints one',
+    );
+  }
   return EXIT.failure;
 }
 
