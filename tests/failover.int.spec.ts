@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { prepareDatabase } from '@warden/persistence';
 import { Client } from 'pg';
 import { randomUUID } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
@@ -93,6 +94,8 @@ beforeAll(async () => {
   await receiver.listen();
   // The worker finds its tenant by slug in the tenants table, as in production.
   const tenantId = randomUUID();
+  // This file may run first: the database gets its schema here, as every API start does.
+  await prepareDatabase(process.env.DATABASE_URL!);
   const db = new Client({ connectionString: process.env.DATABASE_URL });
   await db.connect();
   try {

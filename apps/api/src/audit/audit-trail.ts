@@ -15,6 +15,27 @@ export interface AuditedChange {
 }
 
 /**
+ * The one mapping from a request's context and a feature's change to an event of the tenant's
+ * chain, appended inside `tx` (the change and its event commit together).
+ */
+export async function appendAuditEvent(
+  tx: TenantTransaction,
+  context: AuditContext,
+  change: AuditedChange,
+): Promise<void> {
+  await AuditLog.append(tx.manager, {
+    tenantId: tx.tenantId,
+    actor: context.actor,
+    action: change.action,
+    target: change.target,
+    outcome: change.outcome ?? 'success',
+    requestId: context.requestId,
+    sourceIp: context.sourceIp,
+    details: change.details ?? {},
+  });
+}
+
+/**
  * Appends audit events to a tenant's hash chain. `record` joins the caller's transaction, so a
  * change and its event commit or roll back together; `recordRefusal` writes a refused attempt
  * in a transaction of its own, because the refused change itself was rolled back.
@@ -24,16 +45,7 @@ export class AuditTrail {
   constructor(private readonly dataSource: DataSource) {}
 
   async record(tx: TenantTransaction, context: AuditContext, change: AuditedChange): Promise<void> {
-    await AuditLog.append(tx.manager, {
-      tenantId: tx.tenantId,
-      actor: context.actor,
-      action: change.action,
-      target: change.target,
-      outcome: change.outcome ?? 'success',
-      requestId: context.requestId,
-      sourceIp: context.sourceIp,
-      details: change.details ?? {},
-    });
+    await appendAuditEvent(tx, context, change);
   }
 
   /**

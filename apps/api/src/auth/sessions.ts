@@ -1,38 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import {
   AccessTokenService,
-  IdentityError,
   RefreshTokenService,
   type AuthMethod,
   type Clock,
   type IdentityConfig,
-  type RefreshTokenRecord,
-  type RefreshTokenStore,
 } from '@warden/identity';
-import { locateRefreshToken, RefreshTokenRepository, type TenantScope } from '@warden/persistence';
-import { createHash } from 'node:crypto';
-import { DataSource } from 'typeorm';
-
-/** The identity library's refresh-token store, bound to one tenant's rows. */
-class TenantRefreshTokenStore implements RefreshTokenStore {
-  constructor(
-    private readonly repository: RefreshTokenRepository,
-    private readonly scope: TenantScope,
-  ) {}
-
-  insert(record: RefreshTokenRecord): Promise<void> {
-    return this.repository.insert(this.scope, record);
-  }
-  findByHash(tokenHash: string): Promise<RefreshTokenRecord | undefined> {
-    return this.repository.findByHash(this.scope, tokenHash);
-  }
-  markUsed(id: string, at: Date): Promise<boolean> {
-    return this.repository.markUsed(this.scope, id, at);
-  }
-  revokeFamily(familyId: string, at: Date): Promise<number> {
-    return this.repository.revokeFamily(this.scope, familyId, at);
-  }
-}
+import { RefreshTokenRepository, type TenantScope } from '@warden/persistence';
 
 export interface IssuedSession {
   readonly accessToken: string;
@@ -56,7 +30,6 @@ export class IdentitySettings {
 @Injectable()
 export class Sessions {
   constructor(
-    private readonly dataSource: DataSource,
     private readonly refreshTokens: RefreshTokenRepository,
     private readonly accessTokens: AccessTokenService,
     private readonly settings: IdentitySettings,
@@ -69,12 +42,20 @@ export class Sessions {
 
   /** Rotates a presented refresh token (IdentityError on unknown, expired, revoked or reused). */
   async refresh(presented: string): Promise<IssuedSession & { tenantId: string; userId: string }> {
-    const hash = createHash('sha256').update(presented, 'utf8').digest('hex');
-    const location = await locateRefreshToken(this.dataSource, hash);
-    if (!location) throw new IdentityError('refresh_token_invalid', 'refresh token is not recognised');
-    const scope = { tenantId: location.tenantId };
-    const next = await this.serviceFor(scope).rotate(presented);
-    const session = await this.withAccessToken(scope, next.userId, next.familyId, next.token, next.amr);
+    // The store finds the token's tenant from its hash (the one unscoped lookup), then stays there.
+    const service = new RefreshTokenService(
+      this.refreshTokens.storeForPresentedToken(),
+      this.settings.config,
+      this.settings.clock,
+    );
+    const next = await service.rotate(presented);
+    const session = await this.withAccessToken(
+      { tenantId: next.tenantId },
+      next.userId,
+      next.familyId,
+      next.token,
+      next.amr,
+    );
     return { ...session, tenantId: next.tenantId, userId: next.userId };
   }
 
@@ -84,7 +65,7 @@ export class Sessions {
 
   private serviceFor(scope: TenantScope): RefreshTokenService {
     return new RefreshTokenService(
-      new TenantRefreshTokenStore(this.refreshTokens, scope),
+      this.refreshTokens.storeFor(scope),
       this.settings.config,
       this.settings.clock,
     );

@@ -1,5 +1,5 @@
-import { AuditLog } from '@warden/audit';
 import type { TenantTransaction } from '@warden/persistence';
+import { appendAuditEvent } from '../audit/audit-trail';
 import type { Principal } from '../http/request-context';
 import type { RequestOrigin } from './request-origin';
 
@@ -41,14 +41,6 @@ export async function recordEvent(
   origin: RequestOrigin,
   event: IdentityAuditEvent,
 ): Promise<void> {
-  await AuditLog.append(tx.manager, {
-    tenantId: tx.tenantId,
-    actor: event.actor,
-    action: event.action,
-    target: event.target,
-    outcome: event.outcome,
-    requestId: origin.requestId,
-    sourceIp: origin.sourceIp,
-    details: event.details ?? {},
-  });
+  const { actor, ...change } = event;
+  await appendAuditEvent(tx, { actor, requestId: origin.requestId, sourceIp: origin.sourceIp }, change);
 }
