@@ -6,7 +6,7 @@ describe('dedicatedNamespaceFor', () => {
     expect(dedicatedNamespaceFor('acme-eu-2')).toBe('warden-acme-eu-2');
   });
 
-  test.each(['', 'Acme', 'acme corp', '-acme', 'acme_eu', 'acme.eu', 'acme/../x', 'a'.repeat(64)])(
+  test.each(['', 'Acme', 'acme corp', '-acme', 'acme-', 'acme_eu', 'acme.eu', 'acme/../x', 'a'.repeat(64)])(
     'refuses the slug %j with invalid_tenant_slug',
     (slug) => {
       expect(isValidTenantSlug(slug)).toBe(false);

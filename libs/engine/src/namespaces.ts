@@ -6,10 +6,12 @@ const GRPC_NOT_FOUND = 5;
 const GRPC_ALREADY_EXISTS = 6;
 
 /**
- * Tenant slugs end up in namespace and task queue names: lowercase letters, digits and '-',
- * starting with a letter or digit, at most 63 characters. The API, CLI and worker share it.
+ * Tenant slugs end up in namespace and task queue names, so they are DNS labels: lowercase
+ * letters, digits and '-', starting and ending with a letter or digit, at most 63 characters.
+ * The API's request schema and the worker's flags use this; TenantRepository (which cannot
+ * import the engine) checks the same expression again before it stores a tenant.
  */
-export const TENANT_SLUG_PATTERN = /^[a-z0-9][a-z0-9-]{0,62}$/;
+export const TENANT_SLUG_PATTERN = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
 
 export type NamespaceErrorCode = 'invalid_tenant_slug' | 'invalid_namespace_options' | 'namespace_not_ready';
 

@@ -27,7 +27,7 @@ export type TenantPolicyUpdate = Partial<
   Pick<TenantEntity, 'name' | 'maxProfile' | 'region' | 'quotas' | 'mfaRequiredRoles'>
 >;
 
-/** DNS-label rules, because the slug becomes part of a Temporal namespace and task queue names. */
+/** DNS-label rules, because the slug becomes part of a Temporal namespace and task queue names (the engine's TENANT_SLUG_PATTERN). */
 const SLUG = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
 
 /** The dedicated Temporal namespace of a tenant; pooled tenants share 'default'. */

@@ -1,6 +1,7 @@
 import type { SchemaObject } from '@nestjs/swagger';
 import { BUILT_IN_ROLE_KEYS } from '@warden/authz';
 import { SECURITY_PROFILES, type SecurityProfile } from '@warden/definition';
+import { TENANT_SLUG_PATTERN } from '@warden/engine';
 import {
   TENANT_ISOLATIONS,
   type TenantEntity,
@@ -93,7 +94,7 @@ export const createTenantBody = requestSchema<CreateTenantBody>(
     required: ['slug', 'name', 'isolation'],
     properties: {
       // A DNS label: it becomes part of a Temporal namespace and task queue names.
-      slug: { type: 'string', pattern: '^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$' },
+      slug: { type: 'string', pattern: TENANT_SLUG_PATTERN.source },
       name: nameSchema,
       isolation: { type: 'string', enum: [...TENANT_ISOLATIONS] },
       maxProfile: profileSchema,
