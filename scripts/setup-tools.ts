@@ -1,6 +1,13 @@
-// Runs before `npm test` and `npm start`: finds or builds the Temporal CLI with visible progress,
-// so a first run on a fresh machine builds it here instead of silently inside Jest's setup.
-import { describeTemporalCli, resolveTemporalCli, temporalCliCachePath } from '@warden/devstack';
+// Runs before `npm test` and `npm start`: finds or builds the Temporal CLI and the plugin sandbox's
+// native parts with visible progress, so a first run on a fresh machine builds them here instead
+// of silently inside Jest's setup.
+import {
+  describeTemporalCli,
+  ensureBubblewrap,
+  ensureIsolatedVm,
+  resolveTemporalCli,
+  temporalCliCachePath,
+} from '@warden/devstack';
 
 async function main(): Promise<void> {
   const say = (line: string) => process.stdout.write(`[setup-tools] ${line}\n`);
@@ -8,6 +15,9 @@ async function main(): Promise<void> {
   say(`Temporal CLI: ${describeTemporalCli(cli)}`);
   if (cli.source === 'sdk-download')
     say(`to work offline, put a temporal binary at ${temporalCliCachePath()}`);
+  // The plugin sandbox: the OS layer (bubblewrap) and the isolate layer (isolated-vm's addon).
+  ensureBubblewrap(say);
+  await ensureIsolatedVm(say);
 }
 
 main().catch((error: unknown) => {

@@ -109,8 +109,26 @@ export interface NoopStep extends StepBase {
   type: 'noop';
 }
 
+export interface PluginStep extends StepBase {
+  type: 'plugin';
+  /** `<id>@<semver range>`, pinned to one version when the definition is saved. */
+  plugin: string;
+  with?: unknown;
+  config?: Record<string, unknown>;
+  /** Plugin credential slot -> tenant credential name. */
+  credentials?: Record<string, string>;
+}
+
 export type BuiltinStep =
-  ShellStep | HttpStep | TransformStep | AssertStep | DelayStep | ApprovalStep | LogStep | NoopStep;
+  | ShellStep
+  | HttpStep
+  | TransformStep
+  | AssertStep
+  | DelayStep
+  | ApprovalStep
+  | LogStep
+  | NoopStep
+  | PluginStep;
 
 /** Steps of types registered later (plugins) keep their extra fields here untyped. */
 export type Step = BuiltinStep | (StepBase & Record<string, unknown>);

@@ -5,7 +5,7 @@ import { stepRequiredProfile } from './profiles';
 import { getStepType, registerStepType, type StepTypeDescriptor, stepTypes } from './step-types';
 
 const plugin: StepTypeDescriptor = {
-  type: 'plugin',
+  type: 'acme-plugin',
   execution: 'activity',
   requiredProfile: 'standard',
   describe: 'A fake plugin step used to prove the registry is open.',
@@ -31,6 +31,7 @@ describe('the step-type registry', () => {
       ['delay', 'timer'],
       ['approval', 'signal'],
       ['log', 'workflow'],
+      ['plugin', 'activity'],
       ['noop', 'workflow'],
     ]);
   });
@@ -44,7 +45,7 @@ describe('the step-type registry', () => {
         '  t: { type: string, default: db }',
         'steps:',
         '  - id: x',
-        '    type: plugin',
+        '    type: acme-plugin',
         ...fields,
       ].join('\n');
     const good = text([
@@ -57,8 +58,8 @@ describe('the step-type registry', () => {
 
     registerStepType(plugin);
     registerStepType(plugin); // the same descriptor again is harmless
-    expect(getStepType('plugin')).toBe(plugin);
-    expect(stepRequiredProfile('plugin')).toBe('standard');
+    expect(getStepType('acme-plugin')).toBe(plugin);
+    expect(stepRequiredProfile('acme-plugin')).toBe('standard');
 
     const { definition, problems } = parseWorkflow(good);
     expect(problems).toEqual([]);
@@ -87,7 +88,7 @@ describe('the step-type registry', () => {
     ]);
 
     const schema = JSON.stringify(buildWorkflowJsonSchema());
-    expect(schema).toContain('"step_plugin"');
+    expect(schema).toContain('"step_acme-plugin"');
   });
 
   it('refuses conflicting or malformed registrations', () => {

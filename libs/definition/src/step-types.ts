@@ -77,6 +77,8 @@ export function stepTypes(): StepTypeDescriptor[] {
 
 const HTTP_METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS'] as const;
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+/** `<plugin id>@<semver range>`; the range itself is checked when the definition is saved. */
+export const PLUGIN_REF = /^[a-z][a-z0-9-]*(\.[a-z][a-z0-9-]*)+@[0-9A-Za-z^~<>=.*|\- ]{1,64}$/;
 
 const isStatus = (v: unknown): boolean =>
   typeof v === 'number' && Number.isInteger(v) && v >= 100 && v <= 599;
@@ -216,6 +218,41 @@ export const BUILTIN_STEP_TYPES: readonly StepTypeDescriptor[] = [
     fields: {
       message: { kind: 'string', required: true, content: 'template' },
       level: { kind: 'string', enum: ['debug', 'info', 'warn', 'error'], default: 'info', content: 'plain' },
+    },
+  },
+  {
+    type: 'plugin',
+    execution: 'activity',
+    requiredProfile: 'standard',
+    describe:
+      'Runs a registered plugin in the sandbox. The version range is resolved and pinned when the definition is saved.',
+    fields: {
+      plugin: {
+        kind: 'string',
+        required: true,
+        content: 'plain',
+        describe: 'Plugin id and semver range, e.g. `acme.slack-notify@^1.2`.',
+        check: (v) =>
+          typeof v === 'string' && PLUGIN_REF.test(v)
+            ? undefined
+            : 'plugin must be `<id>@<version range>`, e.g. acme.slack-notify@^1.2',
+        schema: { type: 'string', pattern: PLUGIN_REF.source },
+      },
+      with: {
+        kind: 'any',
+        content: 'template',
+        describe: 'Input handed to the plugin, checked against its input schema.',
+      },
+      config: {
+        kind: 'object',
+        content: 'plain',
+        describe: 'Plugin configuration, checked against its config schema.',
+      },
+      credentials: {
+        kind: 'string-map',
+        content: 'plain',
+        describe: 'Credential slot of the plugin -> name of a tenant credential.',
+      },
     },
   },
   {

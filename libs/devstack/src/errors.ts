@@ -13,7 +13,8 @@ export type DevstackErrorCode =
   | 'POSTGRES_START_FAILED'
   | 'POSTGRES_CREDENTIALS_MISSING'
   | 'SERVICE_NOT_READY'
-  | 'DATA_DIR_IN_USE';
+  | 'DATA_DIR_IN_USE'
+  | 'SANDBOX_ADDON_BUILD_FAILED';
 
 export class DevstackError extends Error {
   override readonly name = 'DevstackError';

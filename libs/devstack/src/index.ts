@@ -37,3 +37,4 @@ export {
   type ServiceSpec,
 } from './dev-stack';
 export { formatStackSummary, redactUrl, exampleCommand, type StackSummary } from './summary';
+export { ensureBubblewrap, ensureIsolatedVm, bubblewrapWorks, BWRAP_PATH } from './sandbox-tools';
