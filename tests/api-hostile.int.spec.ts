@@ -6,8 +6,10 @@
  * this process, so the sweep can also prove that Object.prototype stayed clean.
  */
 import { randomUUID } from 'node:crypto';
+import { generatePublisherKeyPair } from '@warden/plugins';
 import { isFinished, startApiHarness, waitForRun, type ApiHarness } from './api-harness';
 import {
+  aPluginManifest,
   definition,
   HEADER_CASES,
   HOSTILE_IDS,
@@ -15,6 +17,7 @@ import {
   RAW_HTTP_CASES,
   SHAPE_CASES,
   TRANSPORT_CASES,
+  PLUGIN_SOURCE,
   YAML_CASES,
   type ExpectedProblem,
 } from './hostile-cases';
@@ -43,6 +46,8 @@ const NOT_FOUND: Record<string, string> = {
 };
 /** Path parameters that are slugs, not UUIDs: a hostile one is simply a name nothing has. */
 const SLUG_PARAMS: Record<string, string> = { key: 'role_not_found' };
+/** Path parameters with a grammar (plugin ids, semver, key ids): a malformed one is a 400 naming it. */
+const PATTERN_PARAMS = new Set(['pluginId', 'version', 'keyId']);
 // HEAD is left out: its answer has no body to check.
 const METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS', 'TRACE'];
 
@@ -72,6 +77,8 @@ describe('API: hostile and malformed input on every route', () => {
     });
   let workflowId: string;
   const suffix = randomUUID().slice(0, 8);
+  /** A registered plugin, its version and a trusted publisher key, for the registry's routes. */
+  const plugin = { pluginId: `acme.hostile-${suffix}`, version: '1.0.0', keyId: '' };
   const fixture = definition(`name: hostile-${suffix}`, 'version: 1', 'inputs:', '  data: { type: object }');
   const prototypeNames = Object.getOwnPropertyNames(Object.prototype).sort();
 
@@ -82,7 +89,9 @@ describe('API: hostile and malformed input on every route', () => {
   const pathOf = (template: string, segments: Record<string, string> = {}): string =>
     template.replace(
       /\{(\w+)\}/g,
-      (_m, name: string) => segments[name] ?? (name === 'workflowId' ? workflowId : randomUUID()),
+      (_m, name: string) =>
+        segments[name] ??
+        (name === 'workflowId' ? workflowId : ((plugin as Record<string, string>)[name] ?? randomUUID())),
     );
 
   const sendTo = (
@@ -110,6 +119,17 @@ describe('API: hostile and malformed input on every route', () => {
     });
     expect(created.status).toBe(201);
     workflowId = (created.json as { id: string }).id;
+    const registered = await send(api.url, 'POST', '/v1/plugins', {
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ manifest: aPluginManifest(plugin.pluginId), source: PLUGIN_SOURCE }),
+    });
+    expect(registered.status).toBe(201);
+    const key = await send(api.url, 'POST', '/v1/plugin-keys', {
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ name: 'hostile', publicKeyPem: generatePublisherKeyPair().publicKeyPem }),
+    });
+    expect(key.status).toBe(201);
+    plugin.keyId = (key.json as { keyId: string }).keyId;
   });
   afterAll(async () => {
     await api.close();
@@ -196,24 +216,25 @@ describe('API: hostile and malformed input on every route', () => {
   });
 
   describe('ids, query parameters and headers', () => {
-    it.each(perParam('pathParams', HOSTILE_IDS).filter(([, param]) => !(param in SLUG_PARAMS)))(
-      '%s: %s as %s names nothing',
-      async (_l, param, _c, route, c) => {
-        // A well-formed body, so the id is the only thing wrong.
-        const res = await send(
-          api.url,
-          route.method,
-          pathOf(route.path, { [param]: encodeURIComponent(c.id) }),
-          {
-            headers: { 'content-type': 'application/json' },
-            body: '{}',
-          },
-        );
-        const body = expectClientError(res, 404, NOT_FOUND[param]!);
-        expect(body.error.details?.problems).toEqual([{ path: param, message: 'must be a UUID' }]);
-        expect(res.text).not.toContain(JSON.stringify(c.id).slice(1, -1).slice(0, 60));
-      },
-    );
+    it.each(
+      perParam('pathParams', HOSTILE_IDS).filter(
+        ([, param]) => !(param in SLUG_PARAMS) && !PATTERN_PARAMS.has(param),
+      ),
+    )('%s: %s as %s names nothing', async (_l, param, _c, route, c) => {
+      // A well-formed body, so the id is the only thing wrong.
+      const res = await send(
+        api.url,
+        route.method,
+        pathOf(route.path, { [param]: encodeURIComponent(c.id) }),
+        {
+          headers: { 'content-type': 'application/json' },
+          body: '{}',
+        },
+      );
+      const body = expectClientError(res, 404, NOT_FOUND[param]!);
+      expect(body.error.details?.problems).toEqual([{ path: param, message: 'must be a UUID' }]);
+      expect(res.text).not.toContain(JSON.stringify(c.id).slice(1, -1).slice(0, 60));
+    });
 
     it.each(
       perParam('pathParams', HOSTILE_IDS).filter(
@@ -228,6 +249,21 @@ describe('API: hostile and malformed input on every route', () => {
       expectClientError(res, 404, SLUG_PARAMS[param]!);
       expect(res.text).not.toContain(JSON.stringify(c.id).slice(1, -1).slice(0, 60));
     });
+
+    it.each(perParam('pathParams', HOSTILE_IDS).filter(([, param]) => PATTERN_PARAMS.has(param)))(
+      '%s: %s as %s is refused, naming the parameter',
+      async (_l, param, _c, route, c) => {
+        const res = await send(
+          api.url,
+          route.method,
+          pathOf(route.path, { [param]: encodeURIComponent(c.id) }),
+          { headers: { 'content-type': 'application/json' }, body: '{}' },
+        );
+        const body = expectClientError(res, 400, 'invalid_request');
+        expect(body.error.details?.problems).toEqual([expect.objectContaining({ path: param })]);
+        expect(res.text).not.toContain(JSON.stringify(c.id).slice(1, -1).slice(0, 60));
+      },
+    );
 
     it.each(perParam('pathParams', [{ name: 'broken percent-encoding' }]))(
       '%s: %s with %s',

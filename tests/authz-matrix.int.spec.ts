@@ -11,6 +11,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { BUILT_IN_ROLE_KEYS, BUILT_IN_ROLES, type BuiltInRoleKey, type PermissionName } from '@warden/authz';
+import { generatePublisherKeyPair } from '@warden/plugins';
 import { routeTable, type RouteInfo } from '../apps/api/src/auth/route-table';
 import { exampleWithName, startApiHarness, type ApiHarness, type TestTenant } from './api-harness';
 
@@ -24,8 +25,8 @@ let routes: RouteInfo[];
 let own: Fixtures;
 let other: Fixtures;
 
-/** Resources of one tenant that route parameters can name. */
-async function fixturesIn(tenant: TestTenant, ownerToken: string): Promise<Fixtures> {
+/** Resources of one tenant that route parameters can name; `version` differs per tenant. */
+async function fixturesIn(tenant: TestTenant, ownerToken: string, version: string): Promise<Fixtures> {
   const name = `matrix-${randomUUID().slice(0, 8)}`;
   const workflow = await api.call<{ id: string }>('POST', '/v1/workflows', {
     text: exampleWithName('hello-world.yaml', name),
@@ -38,6 +39,29 @@ async function fixturesIn(tenant: TestTenant, ownerToken: string): Promise<Fixtu
   });
   expect(run.status).toBe(202);
   const user = await api.createUser(['viewer'], { tenant });
+  const pluginId = `acme.matrix-${randomUUID().slice(0, 8)}`;
+  const plugin = await api.call('POST', '/v1/plugins', {
+    json: {
+      manifest: {
+        id: pluginId,
+        name: 'Matrix',
+        version,
+        description: 'A plugin the matrix can name.',
+        publisher: 'tests',
+        inputSchema: { type: 'object' },
+        outputSchema: { type: 'object' },
+        capabilities: { hosts: [], credentials: [] },
+      },
+      source: 'export default { run(input) { return input; } };\n',
+    },
+    token: ownerToken,
+  });
+  expect(plugin.status).toBe(201);
+  const key = await api.call<{ keyId: string }>('POST', '/v1/plugin-keys', {
+    json: { name: 'matrix', publicKeyPem: generatePublisherKeyPair().publicKeyPem },
+    token: ownerToken,
+  });
+  expect(key.status).toBe(201);
   return {
     tenant,
     params: {
@@ -45,6 +69,9 @@ async function fixturesIn(tenant: TestTenant, ownerToken: string): Promise<Fixtu
       runId: run.body.runId,
       tenantId: tenant.id,
       userId: user.userId,
+      pluginId,
+      version,
+      keyId: key.body.keyId,
     },
   };
 }
@@ -69,8 +96,9 @@ beforeAll(async () => {
   const otherTenant = await api.createTenant();
   await api.startWorkerFor(otherTenant);
   const otherOwner = await api.createUser(['owner'], { tenant: otherTenant });
-  own = await fixturesIn(api.tenant, api.owner.token);
-  other = await fixturesIn(otherTenant, otherOwner.token);
+  own = await fixturesIn(api.tenant, api.owner.token, '1.0.0');
+  // A version no answer about the own tenant could contain by chance.
+  other = await fixturesIn(otherTenant, otherOwner.token, '31.41.59');
 }, 120_000);
 
 afterAll(async () => {

@@ -268,3 +268,19 @@ export const RAW_HTTP_CASES: {
     reason: 'HPE_INVALID_CHUNK_SIZE',
   },
 ];
+
+// ---- fixtures ----
+
+/** A minimal valid plugin manifest (see docs/plugins.md). */
+export const aPluginManifest = (id: string): Record<string, unknown> => ({
+  id,
+  name: 'Hostile fixture',
+  version: '1.0.0',
+  description: 'A plugin the sweep can name.',
+  publisher: 'tests',
+  inputSchema: { type: 'object', properties: { text: { type: 'string', description: 'text' } } },
+  outputSchema: { type: 'object' },
+  capabilities: { hosts: [], credentials: [] },
+});
+
+export const PLUGIN_SOURCE = 'export default { run(input) { return input; } };\n';

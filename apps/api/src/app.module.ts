@@ -9,6 +9,7 @@ import { HealthModule } from './health/health.module';
 import { IdentityModule } from './identity/identity.module';
 import { ApiExceptionFilter } from './http/api-exception.filter';
 import { AuditModule } from './audit/audit.module';
+import { PluginsModule } from './plugins/plugins.module';
 import { RunsModule } from './runs/runs.module';
 import { SchemaModule } from './schema/schema.module';
 import { TemporalModule } from './temporal/temporal.module';
@@ -34,6 +35,7 @@ export class AppModule {
         TenantsModule,
         UsersModule,
         AuditModule,
+        PluginsModule,
       ],
       providers: [
         { provide: APP_GUARD, useExisting: AccessGuard },

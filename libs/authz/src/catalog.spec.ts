@@ -10,7 +10,7 @@ describe('permission catalog', () => {
     expect(byResource).toEqual({
       workflow: ['create', 'read', 'update', 'delete', 'execute', 'approve'],
       run: ['read', 'cancel', 'approve', 'reset'],
-      plugin: ['create', 'read', 'update', 'delete'],
+      plugin: ['create', 'read', 'update', 'delete', 'publish', 'test', 'trust'],
       credential: ['create', 'read-metadata', 'update', 'delete', 'use'],
       audit: ['read', 'export'],
       user: ['manage'],

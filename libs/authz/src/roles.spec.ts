@@ -38,7 +38,7 @@ describe('built-in roles', () => {
         'plugin:create',
         'plugin:read',
         'plugin:update',
-        'plugin:delete',
+        'plugin:test',
         'credential:create',
         'credential:read-metadata',
         'credential:update',

@@ -54,7 +54,7 @@ export const BUILT_IN_ROLES: Readonly<Record<BuiltInRoleKey, BuiltInRole>> = {
       'plugin:create',
       'plugin:read',
       'plugin:update',
-      'plugin:delete',
+      'plugin:test',
       'credential:create',
       'credential:read-metadata',
       'credential:update',

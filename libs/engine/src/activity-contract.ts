@@ -75,9 +75,32 @@ export interface HttpActivityResult {
   attempt: number;
 }
 
+/** The exact plugin version a step runs, pinned when the definition version was saved. */
+export interface PluginPin {
+  id: string;
+  version: string;
+  /** Digest of manifest and source; checked again against the stored bytes at load. */
+  digest: string;
+}
+
+export interface PluginActivityInput extends StepActivityBase {
+  tenantId: string;
+  plugin: PluginPin;
+  input: unknown;
+  config: unknown;
+  /** Credential slot -> tenant credential name, as the step binds them. */
+  credentials: Record<string, string>;
+}
+
+export interface PluginActivityResult {
+  output: unknown;
+  attempt: number;
+}
+
 export interface WardenActivities {
   runShell(input: ShellActivityInput): Promise<ShellActivityResult>;
   runHttp(input: HttpActivityInput): Promise<HttpActivityResult>;
+  runPlugin(input: PluginActivityInput): Promise<PluginActivityResult>;
 }
 
 /** Failure types activities raise; the workflow maps them to step error codes. */
@@ -90,4 +113,11 @@ export const ACTIVITY_ERROR_TYPES = {
   spawnFailed: 'ShellSpawnFailed',
   httpRequestFailed: 'HttpRequestFailed',
   workerShutdown: 'WorkerShutdown',
+  pluginUnavailable: 'PluginUnavailable',
 } as const;
+
+/**
+ * A sandbox failure of kind K reaches the workflow as type `Plugin:K` (`Plugin:timeout`), and the
+ * step fails with code `plugin_K` (`plugin_timeout`, `plugin_output_too_large`).
+ */
+export const PLUGIN_FAILURE_TYPE_PREFIX = 'Plugin:';

@@ -33,7 +33,20 @@ export {
   type ShellActivityResult,
   type HttpActivityInput,
   type HttpActivityResult,
+  type PluginPin,
+  type PluginActivityInput,
+  type PluginActivityResult,
+  PLUGIN_FAILURE_TYPE_PREFIX,
 } from './activity-contract';
+export {
+  PluginLoadError,
+  valueDigest,
+  type PluginHost,
+  type LoadedPlugin,
+  type PluginCredentialSlot,
+  type PluginExecutionRecord,
+  type PluginOutcome,
+} from './activities/plugin';
 export { STEP_ERROR_CODES, type StepErrorCode } from './workflows/step-failure';
 export { createActivities } from './activities';
 export { DEFAULT_ACTIVITY_LIMITS } from './activities/limits';

@@ -4,6 +4,7 @@
  */
 import { defineQuery, defineSignal } from '@temporalio/workflow';
 import type { Plan, RunStatus, SecurityProfile, StepStatus, WorkflowDefinition } from '@warden/definition';
+import type { PluginPin } from './activity-contract';
 
 /** The one generic workflow type that interprets every Warden definition. */
 export const WARDEN_WORKFLOW_TYPE = 'wardenRun';
@@ -40,6 +41,8 @@ export interface RunArgs {
   /** Already resolved and validated (defaults applied). */
   inputs: Record<string, unknown>;
   profile: SecurityProfile;
+  /** Step id -> the plugin version pinned for it (absent when the definition has no plugin step). */
+  plugins?: Record<string, PluginPin>;
 }
 
 export interface StepError {

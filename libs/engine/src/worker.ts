@@ -1,6 +1,7 @@
 import type { Duration } from '@temporalio/common';
 import { NativeConnection, Runtime, Worker } from '@temporalio/worker';
 import { createActivities } from './activities';
+import type { PluginHost } from './activities/plugin';
 import type { ActivityLimits, EngineLogger, WardenActivities } from './activity-contract';
 import { WORKFLOWS_PATH } from './bundle';
 import { taskQueueFor } from './shared';
@@ -17,6 +18,8 @@ export interface WardenWorkerOptions {
   /** Defaults to the Temporal runtime logger. */
   logger?: EngineLogger;
   limits?: Partial<ActivityLimits>;
+  /** Loads, runs (in the sandbox) and audits plugin steps; without it plugin steps fail. */
+  plugins?: PluginHost;
   maxConcurrentActivityTaskExecutions?: number;
   /** How long running steps may finish after shutdown starts before they are cancelled. */
   shutdownGraceTime?: Duration;
@@ -26,7 +29,10 @@ export interface WardenWorkerOptions {
 /** One Temporal worker polling the tenant's task queue with the interpreter and step activities. */
 export async function createWardenWorker(opts: WardenWorkerOptions): Promise<Worker> {
   const logger = opts.logger ?? Runtime.instance().logger;
-  const activities = { ...createActivities({ logger, limits: opts.limits }), ...opts.activities };
+  const activities = {
+    ...createActivities({ logger, limits: opts.limits, plugins: opts.plugins }),
+    ...opts.activities,
+  };
   return Worker.create({
     connection: opts.connection,
     namespace: opts.namespace ?? 'default',

@@ -15,6 +15,8 @@ export interface AppRoleOptions {
  * What the application role may do, table by table. The role is never a table owner, so these
  * grants (and row-level security beneath them) are all it has. audit_events takes no UPDATE,
  * DELETE or TRUNCATE from anyone: the chain is append-only. Migration bookkeeping: nothing.
+ * The plugin registry's code is immutable to the role: a version may change its status only,
+ * a source blob and a pin nothing at all (column grants; REVOKE ALL on a table drops them too).
  */
 const TABLE_PRIVILEGES: Readonly<Record<string, readonly string[]>> = {
   tenants: ['SELECT', 'INSERT', 'UPDATE'],
@@ -28,6 +30,11 @@ const TABLE_PRIVILEGES: Readonly<Record<string, readonly string[]>> = {
   api_keys: ['SELECT', 'INSERT', 'UPDATE', 'DELETE'],
   refresh_tokens: ['SELECT', 'INSERT', 'UPDATE', 'DELETE'],
   audit_events: ['SELECT', 'INSERT'],
+  plugins: ['SELECT', 'INSERT', 'UPDATE ("name", "publisher", "description", "deleted_at")'],
+  plugin_versions: ['SELECT', 'INSERT', 'UPDATE ("status")'],
+  plugin_blobs: ['SELECT', 'INSERT'],
+  plugin_publisher_keys: ['SELECT', 'INSERT', 'UPDATE ("revoked_at")'],
+  workflow_plugin_pins: ['SELECT', 'INSERT'],
   warden_migrations: [],
 };
 

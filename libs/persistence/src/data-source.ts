@@ -10,8 +10,14 @@ import { TenantEntity } from './entities/tenant.entity';
 import { UserEntity } from './entities/user.entity';
 import { WorkflowVersionEntity } from './entities/workflow-version.entity';
 import { WorkflowEntity } from './entities/workflow.entity';
+import { PluginBlobEntity } from './entities/plugin-blob.entity';
+import { PluginPublisherKeyEntity } from './entities/plugin-publisher-key.entity';
+import { PluginVersionEntity } from './entities/plugin-version.entity';
+import { PluginEntity } from './entities/plugin.entity';
+import { WorkflowPluginPinEntity } from './entities/workflow-plugin-pin.entity';
 import { InitialSchema1732262400000 } from './migrations/1732262400000-initial-schema';
 import { TenancyIdentityAudit1732348800000 } from './migrations/1732348800000-tenancy-identity-audit';
+import { PluginRegistry1732435200000 } from './migrations/1732435200000-plugin-registry';
 
 export const ENTITIES = [
   TenantEntity,
@@ -25,10 +31,19 @@ export const ENTITIES = [
   RefreshTokenEntity,
   SigningKeyEntity,
   AuditEventEntity,
+  PluginEntity,
+  PluginVersionEntity,
+  PluginBlobEntity,
+  PluginPublisherKeyEntity,
+  WorkflowPluginPinEntity,
 ];
 
 /** In order; a new migration is appended here and never edited afterwards. */
-export const MIGRATIONS = [InitialSchema1732262400000, TenancyIdentityAudit1732348800000];
+export const MIGRATIONS = [
+  InitialSchema1732262400000,
+  TenancyIdentityAudit1732348800000,
+  PluginRegistry1732435200000,
+];
 
 export interface DataSourceOptions {
   /** Connection pool size (default 10). */

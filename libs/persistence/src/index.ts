@@ -46,6 +46,11 @@ export { ApiKeyEntity } from './entities/api-key.entity';
 export { RefreshTokenEntity } from './entities/refresh-token.entity';
 export { SigningKeyEntity } from './entities/signing-key.entity';
 export { AuditEventEntity } from './entities/audit-event.entity';
+export { PluginEntity } from './entities/plugin.entity';
+export { PluginVersionEntity, PLUGIN_STATUSES, PLUGIN_LANGUAGES } from './entities/plugin-version.entity';
+export { PluginBlobEntity } from './entities/plugin-blob.entity';
+export { PluginPublisherKeyEntity } from './entities/plugin-publisher-key.entity';
+export { WorkflowPluginPinEntity } from './entities/workflow-plugin-pin.entity';
 export {
   WorkflowRepository,
   sourceChecksum,
@@ -61,6 +66,18 @@ export {
   type RunListFilter,
   type RunStatusUpdate,
 } from './run.repository';
+export {
+  PluginRepository,
+  pluginSourceSha256,
+  type NewPluginVersion,
+  type NewPluginPin,
+  type NewPublisherKey,
+  type PluginWithVersion,
+  type PluginListing,
+  type PluginListFilter,
+  type PluginUsage,
+  type LoadedPluginVersion,
+} from './plugin.repository';
 export {
   TenantRepository,
   tenantNamespace,

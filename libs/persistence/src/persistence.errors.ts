@@ -6,6 +6,8 @@ export type PersistenceErrorCode =
   | 'user_email_taken'
   | 'custom_role_exists'
   | 'grant_exists'
+  | 'plugin_key_taken'
+  | 'publisher_key_exists'
   | 'unsafe_app_role'
   | 'owner_cannot_bypass_rls';
 

@@ -43,6 +43,7 @@ describe('schema and migrations', () => {
       expect(await runMigrations(db.url)).toEqual([
         'InitialSchema1732262400000',
         'TenancyIdentityAudit1732348800000',
+        'PluginRegistry1732435200000',
       ]);
       expect(await runMigrations(db.url)).toEqual([]);
 
@@ -54,6 +55,11 @@ describe('schema and migrations', () => {
         const [tenant] = await ds.query(`SELECT id, slug FROM tenants`);
         expect(tenant).toEqual({ id: DEFAULT_TENANT_ID, slug: 'default' });
 
+        await ds.undoLastMigration({ transaction: 'all' });
+        const pluginTables = await ds.query(
+          `SELECT table_name FROM information_schema.tables WHERE table_name LIKE '%plugin%'`,
+        );
+        expect(pluginTables).toEqual([]);
         await ds.undoLastMigration({ transaction: 'all' });
         const columns = await ds.query(
           `SELECT column_name FROM information_schema.columns WHERE table_name = 'tenants' ORDER BY 1`,

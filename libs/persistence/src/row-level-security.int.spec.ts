@@ -140,6 +140,29 @@ describe('row-level security and the application role', () => {
     expect(rows[0].privileges).toBe('INSERT,SELECT');
   });
 
+  it('lets the app role change a plugin version’s status only, and no source, digest or pin', async () => {
+    await asTenant(app, a.tenantId, async () => {
+      expect(await failure(app, `UPDATE plugin_versions SET status = 'ACTIVE'`)).toBeUndefined();
+    });
+    for (const sql of [
+      `UPDATE plugin_versions SET digest = 'x'`,
+      `UPDATE plugin_versions SET manifest = '{}'`,
+      `UPDATE plugin_versions SET source_sha256 = 'x'`,
+      `UPDATE plugin_versions SET signature = 'x'`,
+      `UPDATE plugin_blobs SET content = 'x'`,
+      `UPDATE workflow_plugin_pins SET digest = 'x'`,
+      `UPDATE plugins SET plugin_key = 'x.y'`,
+      `UPDATE plugin_publisher_keys SET public_key_pem = 'x'`,
+      `DELETE FROM plugin_versions`,
+      `DELETE FROM plugin_blobs`,
+      `DELETE FROM plugins`,
+    ]) {
+      await asTenant(app, a.tenantId, async () => {
+        expect({ sql, refused: await failure(app, sql) }).toMatchObject({ sql, refused: { code: '42501' } });
+      });
+    }
+  });
+
   it('makes the trigger refuse UPDATE, DELETE and TRUNCATE even to the owner', async () => {
     for (const sql of [
       `UPDATE audit_events SET action = 'x.y'`,

@@ -2,6 +2,7 @@ import { AuditError, type AuditErrorCode } from '../audit/audit.errors';
 import { AuthError, type AuthErrorCode } from '../auth/auth.errors';
 import { HealthError, type HealthErrorCode } from '../health/health.errors';
 import { CredentialError, type CredentialErrorCode } from '../identity/identity.errors';
+import { RegistryError, type RegistryErrorCode } from '../plugins/plugins.errors';
 import { RunError, type RunErrorCode } from '../runs/runs.errors';
 import { TenantError, type TenantErrorCode } from '../tenants/tenants.errors';
 import { UserAdminError, type UserAdminErrorCode } from '../users/users.errors';
@@ -17,7 +18,8 @@ export type ApiErrorCode =
   | CredentialErrorCode
   | TenantErrorCode
   | UserAdminErrorCode
-  | AuditErrorCode;
+  | AuditErrorCode
+  | RegistryErrorCode;
 
 export type KnownError =
   | RequestError
@@ -28,7 +30,8 @@ export type KnownError =
   | CredentialError
   | TenantError
   | UserAdminError
-  | AuditError;
+  | AuditError
+  | RegistryError;
 
 export function isKnownError(err: unknown): err is KnownError {
   return (
@@ -40,7 +43,8 @@ export function isKnownError(err: unknown): err is KnownError {
     err instanceof CredentialError ||
     err instanceof TenantError ||
     err instanceof UserAdminError ||
-    err instanceof AuditError
+    err instanceof AuditError ||
+    err instanceof RegistryError
   );
 }
 
@@ -61,6 +65,10 @@ export function httpStatusFor(code: ApiErrorCode): number {
     case 'grant_invalid':
     case 'principal_invalid':
     case 'audit_cursor_invalid':
+    case 'plugin_invalid':
+    case 'plugin_id_mismatch':
+    case 'signature_invalid':
+    case 'publisher_key_invalid':
       return 400;
     case 'unauthenticated':
     case 'invalid_token':
@@ -91,6 +99,9 @@ export function httpStatusFor(code: ApiErrorCode): number {
     case 'grant_not_found':
     case 'principal_not_found':
     case 'resource_not_found':
+    case 'plugin_not_found':
+    case 'plugin_version_not_found':
+    case 'publisher_key_not_found':
       return 404;
     case 'method_not_allowed':
       return 405;
@@ -111,6 +122,12 @@ export function httpStatusFor(code: ApiErrorCode): number {
     case 'role_in_use':
     case 'grant_exists':
     case 'last_owner':
+    case 'plugin_exists':
+    case 'version_not_increasing':
+    case 'plugin_unsigned':
+    case 'status_transition_invalid':
+    case 'plugin_in_use':
+    case 'publisher_key_exists':
       return 409;
     case 'payload_too_large':
       return 413;
@@ -128,6 +145,7 @@ export function httpStatusFor(code: ApiErrorCode): number {
     case 'engine_unavailable':
     case 'not_ready':
     case 'namespace_unavailable':
+    case 'sandbox_unavailable':
       return 503;
     default: {
       const unhandled: never = code;

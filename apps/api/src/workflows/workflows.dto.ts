@@ -2,6 +2,7 @@ import type { SchemaObject } from '@nestjs/swagger';
 import type { Problem, WorkflowDefinition } from '@warden/definition';
 import type { SourceFormat, WorkflowEntity, WorkflowVersionEntity } from '@warden/persistence';
 import { problemSchema, timestampSchema, uuidSchema } from '../http/common.schemas';
+import type { PinProblem, PinView } from '../plugins/plugin-pinner';
 import { requestSchema } from '../http/schema-validation';
 
 export interface WorkflowSummary {
@@ -24,7 +25,12 @@ export interface VersionSummary {
 }
 
 export interface WorkflowDetail extends WorkflowSummary {
-  current: VersionSummary & { source: string; definition: WorkflowDefinition };
+  current: VersionSummary & {
+    source: string;
+    definition: WorkflowDefinition;
+    /** The plugin version each plugin step pinned when this version was saved. */
+    plugins: PinView[];
+  };
 }
 
 /** Answer to POST (201) and PUT (201 new version, 200 unchanged). */
@@ -34,7 +40,8 @@ export interface WorkflowWritten {
   version: number;
   checksum: string;
   created: boolean;
-  warnings: Problem[];
+  /** The definition's warnings, and plugin steps pinned to a DEPRECATED version. */
+  warnings: (Problem | PinProblem)[];
 }
 
 export interface ValidationResult {
@@ -77,13 +84,18 @@ export function toVersionSummary(version: WorkflowVersionEntity, currentVersion:
   };
 }
 
-export function toWorkflowDetail(workflow: WorkflowEntity, current: WorkflowVersionEntity): WorkflowDetail {
+export function toWorkflowDetail(
+  workflow: WorkflowEntity,
+  current: WorkflowVersionEntity,
+  plugins: PinView[],
+): WorkflowDetail {
   return {
     ...toWorkflowSummary(workflow, current),
     current: {
       ...toVersionSummary(current, workflow.currentVersion),
       source: current.source,
       definition: current.definition,
+      plugins,
     },
   };
 }
@@ -155,11 +167,24 @@ export const workflowDetailSchema: SchemaObject = {
     ...summaryProperties,
     current: {
       type: 'object',
-      required: [...Object.keys(versionSummaryProperties), 'source', 'definition'],
+      required: [...Object.keys(versionSummaryProperties), 'source', 'definition', 'plugins'],
       properties: {
         ...versionSummaryProperties,
         source: { type: 'string', description: 'the text as submitted' },
         definition: { type: 'object', description: 'the normalized definition' },
+        plugins: {
+          type: 'array',
+          description: 'the plugin version each plugin step pinned when this version was saved',
+          items: {
+            type: 'object',
+            properties: {
+              stepId: { type: 'string' },
+              plugin: { type: 'string' },
+              version: { type: 'string' },
+              digest: { type: 'string' },
+            },
+          },
+        },
       },
     },
   },

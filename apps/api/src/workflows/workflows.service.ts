@@ -5,12 +5,15 @@ import {
   WorkflowRepository,
   sourceChecksum,
   type TenantScope,
+  type TenantTransaction,
   type WorkflowEntity,
   type WorkflowVersionEntity,
+  type WorkflowWithVersion,
 } from '@warden/persistence';
 import type { AuditContext } from '../audit/audit-context';
 import { AuditTrail, type AuditedChange } from '../audit/audit-trail';
 import { ApiConfig } from '../config/api.config';
+import { PluginPinner, type PinProblem, type PinResolution } from '../plugins/plugin-pinner';
 import type { WorkflowSource } from './workflow-source';
 import {
   toVersionSummary,
@@ -36,6 +39,7 @@ export class WorkflowsService {
     private readonly workflows: WorkflowRepository,
     private readonly config: ApiConfig,
     private readonly audit: AuditTrail,
+    private readonly pinner: PluginPinner,
   ) {}
 
   validate(source: WorkflowSource): ValidationResult {
@@ -46,13 +50,16 @@ export class WorkflowsService {
   async create(scope: TenantScope, source: WorkflowSource, audit: AuditContext): Promise<WorkflowWritten> {
     const { definition, warnings } = this.parseValid(source);
     try {
-      const { workflow, version } = await this.audit.within(
+      const { written: created, pinWarnings } = await this.audit.within(
         scope,
         audit,
-        (tx) => this.workflows.create(tx, { ...storedSource(source), definition }),
-        (created) => versionWritten('workflow.create', created.workflow, created.version),
+        (tx) =>
+          this.withPins(tx, definition, (t) =>
+            this.workflows.create(t, { ...storedSource(source), definition }),
+          ),
+        ({ written: w }) => versionWritten('workflow.create', w.workflow, w.version),
       );
-      return written(workflow, version, true, warnings);
+      return written(created.workflow, created.version, true, [...warnings, ...pinWarnings]);
     } catch (err) {
       if (err instanceof PersistenceError && err.code === 'workflow_name_taken') {
         const [existing] = await this.workflows.list(scope, { name: definition.name, limit: 1 });
@@ -84,17 +91,20 @@ export class WorkflowsService {
     }
     if (current.checksum === sourceChecksum(source.text)) return written(workflow, current, false, warnings);
     try {
-      const added = await this.audit.within(
+      const { written: added, pinWarnings } = await this.audit.within(
         scope,
         audit,
-        (tx) => this.workflows.addVersion(tx, workflowId, { ...storedSource(source), definition }),
-        (result) =>
+        (tx) =>
+          this.withPins(tx, definition, (t) =>
+            this.workflows.addVersion(t, workflowId, { ...storedSource(source), definition }),
+          ),
+        ({ written: result }) =>
           result
             ? versionWritten('workflow.update', result.workflow, result.version)
             : { action: 'workflow.update', target: { type: 'workflow', id: workflowId }, outcome: 'failure' },
       );
       if (!added) throw notFound(workflowId);
-      return written(added.workflow, added.version, true, warnings);
+      return written(added.workflow, added.version, true, [...warnings, ...pinWarnings]);
     } catch (err) {
       if (err instanceof PersistenceError && err.code === 'version_conflict') {
         throw new WorkflowError('concurrent_update', 'another version was added at the same time; retry');
@@ -115,7 +125,8 @@ export class WorkflowsService {
 
   async get(scope: TenantScope, workflowId: string): Promise<WorkflowDetail> {
     const { workflow, version } = await this.pinned(scope, workflowId);
-    return toWorkflowDetail(workflow, version);
+    const plugins = await this.pinner.pinsOf(scope, workflow.id, version.version);
+    return toWorkflowDetail(workflow, version, plugins);
   }
 
   async versions(scope: TenantScope, workflowId: string): Promise<VersionSummary[]> {
@@ -137,6 +148,25 @@ export class WorkflowsService {
       });
     }
     return { workflow, version: found };
+  }
+
+  /**
+   * Writes a version (`write`) with its plugin pins in the same transaction: every plugin step is
+   * resolved first (an unresolvable one refuses the whole definition, nothing is written), then
+   * the pins follow the version row. Returns undefined when `write` does.
+   */
+  private async withPins<T extends WorkflowWithVersion | undefined>(
+    tx: TenantTransaction,
+    definition: WorkflowDefinition,
+    write: (tx: TenantTransaction) => Promise<T>,
+  ): Promise<{ written: T; pinWarnings: PinProblem[] }> {
+    const resolution = await this.pinner.resolve(tx, definition);
+    if (resolution.errors.length > 0) throw pinningRefused(resolution);
+    const written = await write(tx);
+    if (written !== undefined) {
+      await this.pinner.write(tx, written.workflow.id, written.version.version, resolution.pins);
+    }
+    return { written, pinWarnings: resolution.warnings };
   }
 
   /** The library bounds nesting and refuses NUL and unpaired surrogates, so PostgreSQL can store what it accepts. */
@@ -163,6 +193,15 @@ export class WorkflowsService {
   }
 }
 
+function pinningRefused({ errors }: PinResolution): WorkflowError {
+  const first = errors[0]!;
+  return new WorkflowError(
+    'invalid_definition',
+    `the definition has ${errors.length} plugin problem${errors.length === 1 ? '' : 's'}; first at ${first.path}: ${first.message}`,
+    { problems: errors },
+  );
+}
+
 function versionWritten(
   action: string,
   workflow: WorkflowEntity,
@@ -183,7 +222,7 @@ function written(
   workflow: WorkflowEntity,
   version: WorkflowVersionEntity,
   created: boolean,
-  warnings: ParseResult['problems'],
+  warnings: WorkflowWritten['warnings'],
 ): WorkflowWritten {
   return {
     id: workflow.id,

@@ -1,13 +1,15 @@
 import { createRunHttp } from './http';
 import { resolveLimits } from './limits';
+import { createRunPlugin, type PluginHost } from './plugin';
 import { createRunShell } from './shell';
 import type { ActivityDeps, WardenActivities } from '../activity-contract';
 
-/** Builds the step activities around their dependencies (logger, limits). */
-export function createActivities(deps: ActivityDeps): WardenActivities {
+/** Builds the step activities around their dependencies (logger, limits, the plugin host). */
+export function createActivities(deps: ActivityDeps & { plugins?: PluginHost }): WardenActivities {
   const limits = resolveLimits(deps.limits);
   return {
     runShell: createRunShell(deps.logger, limits),
     runHttp: createRunHttp(deps.logger, limits),
+    runPlugin: createRunPlugin(deps.plugins, deps.logger, limits),
   };
 }

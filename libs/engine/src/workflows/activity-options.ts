@@ -1,4 +1,8 @@
-import { ActivityCancellationType, type ActivityOptions } from '@temporalio/workflow';
+import {
+  ActivityCancellationType,
+  type ActivityOptions,
+  type LocalActivityOptions,
+} from '@temporalio/workflow';
 import type { StepBase } from '@warden/definition/runtime';
 import { ACTIVITY_ERROR_TYPES } from '../activity-contract';
 
@@ -11,6 +15,7 @@ const NON_RETRYABLE = [
   ACTIVITY_ERROR_TYPES.profileViolation,
   ACTIVITY_ERROR_TYPES.invalidRequest,
   ACTIVITY_ERROR_TYPES.spawnFailed,
+  ACTIVITY_ERROR_TYPES.pluginUnavailable,
 ];
 
 function seconds(value: number): number {
@@ -37,5 +42,20 @@ export function activityOptionsFor(step: Pick<StepBase, 'timeout' | 'retry'>): A
       ...(maximumInterval === undefined ? {} : { maximumInterval }),
       nonRetryableErrorTypes: NON_RETRYABLE,
     },
+  };
+}
+
+/**
+ * Plugin steps run as local activities: the job is dispatched by the worker that holds the
+ * workflow task, to that worker's warm sandbox pool, with no server round trip per step. The
+ * result is still recorded in history (a marker); a worker that dies mid-step loses the workflow
+ * task, and the next worker runs the step again. Plugin limits (seconds) keep it short.
+ */
+export function localActivityOptionsFor(step: Pick<StepBase, 'timeout' | 'retry'>): LocalActivityOptions {
+  const { startToCloseTimeout, cancellationType, retry } = activityOptionsFor(step);
+  return {
+    startToCloseTimeout,
+    ...(cancellationType === undefined ? {} : { cancellationType }),
+    ...(retry === undefined ? {} : { retry }),
   };
 }

@@ -2,7 +2,7 @@
  * One executor per step type. Pure types run right here in workflow code; shell and http are
  * activities; delay is a durable timer; approval waits for a signal.
  */
-import { condition, log, proxyActivities, sleep } from '@temporalio/workflow';
+import { condition, log, proxyActivities, proxyLocalActivities, sleep } from '@temporalio/workflow';
 import {
   evaluateExpression,
   ExpressionError,
@@ -15,13 +15,14 @@ import {
   type ExpressionContext,
   type HttpStep,
   type LogStep,
+  type PluginStep,
   type ShellStep,
   type Step,
   type TransformStep,
 } from '@warden/definition/runtime';
 import type { WardenActivities } from '../activity-contract';
 import type { RunArgs } from '../shared';
-import { activityOptionsFor } from './activity-options';
+import { activityOptionsFor, localActivityOptionsFor } from './activity-options';
 import type { ApprovalInbox } from './approvals';
 import type { StepOutcome } from './run-state';
 import { isWorkerLoss, STEP_ERROR_CODES, StepFailure } from './step-failure';
@@ -133,6 +134,29 @@ const runHttp: Executor = async (raw, env) => {
   };
 };
 
+const runPlugin: Executor = async (raw, env) => {
+  const step = raw as PluginStep;
+  const pin = env.args.plugins?.[step.id];
+  if (pin === undefined) {
+    throw new StepFailure(
+      STEP_ERROR_CODES.pluginNotPinned,
+      `step '${step.id}' names plugin '${step.plugin}' but the run carries no pinned version for it`,
+    );
+  }
+  const input = {
+    runId: env.args.runId,
+    stepId: step.id,
+    profile: env.args.profile,
+    tenantId: env.args.tenantId,
+    plugin: pin,
+    input: step.with === undefined ? {} : renderValue(step.with, env.context()),
+    config: step.config ?? {},
+    credentials: step.credentials ?? {},
+  };
+  const result = await proxyLocalActivities<WardenActivities>(localActivityOptionsFor(step)).runPlugin(input);
+  return { outputs: outputsOf(result.output), attempts: result.attempt };
+};
+
 const runTransform: Executor = async (raw, env) => ({
   outputs: outputsOf(renderValue((raw as TransformStep).output, env.context())),
 });
@@ -201,6 +225,7 @@ const EXECUTORS: Record<string, Executor> = {
   noop: async () => ({ outputs: {} }),
   delay: runDelay,
   approval: runApproval,
+  plugin: runPlugin,
 };
 
 export function executeStep(step: Step, env: ExecutionEnv): Promise<StepOutcome> {

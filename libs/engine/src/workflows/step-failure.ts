@@ -4,7 +4,7 @@
  */
 import { ActivityFailure, ApplicationFailure, TimeoutFailure } from '@temporalio/workflow';
 import { ExpressionError } from '@warden/definition/runtime';
-import { ACTIVITY_ERROR_TYPES } from '../activity-contract';
+import { ACTIVITY_ERROR_TYPES, PLUGIN_FAILURE_TYPE_PREFIX } from '../activity-contract';
 import type { StepOutcome } from './run-state';
 
 /** Stable step error codes; never rename one. */
@@ -24,8 +24,18 @@ export const STEP_ERROR_CODES = {
   workerLost: 'worker_lost',
   unsupportedStepType: 'unsupported_step_type',
   activityFailed: 'activity_failed',
+  pluginNotPinned: 'plugin_not_pinned',
+  pluginUnavailable: 'plugin_unavailable',
 } as const;
-export type StepErrorCode = (typeof STEP_ERROR_CODES)[keyof typeof STEP_ERROR_CODES];
+/** The fixed codes, plus `plugin_<kind>` for each sandbox failure kind (`plugin_timeout`). */
+export type StepErrorCode = (typeof STEP_ERROR_CODES)[keyof typeof STEP_ERROR_CODES] | `plugin_${string}`;
+
+/** `Plugin:output-too-large` -> `plugin_output_too_large`. */
+export function pluginStepErrorCode(type: string): StepErrorCode | undefined {
+  if (!type.startsWith(PLUGIN_FAILURE_TYPE_PREFIX)) return undefined;
+  const kind = type.slice(PLUGIN_FAILURE_TYPE_PREFIX.length);
+  return /^[a-z-]{1,40}$/.test(kind) ? `plugin_${kind.replace(/-/g, '_')}` : undefined;
+}
 
 export class StepFailure extends Error {
   constructor(
@@ -69,6 +79,7 @@ const CODE_BY_TYPE: Record<string, StepErrorCode> = {
   [ACTIVITY_ERROR_TYPES.invalidRequest]: STEP_ERROR_CODES.invalidRequest,
   [ACTIVITY_ERROR_TYPES.spawnFailed]: STEP_ERROR_CODES.spawnFailed,
   [ACTIVITY_ERROR_TYPES.workerShutdown]: STEP_ERROR_CODES.workerLost,
+  [ACTIVITY_ERROR_TYPES.pluginUnavailable]: STEP_ERROR_CODES.pluginUnavailable,
 };
 
 /**
@@ -89,7 +100,9 @@ export function toStepFailure(err: unknown): StepFailure {
   if (err instanceof ActivityFailure) {
     const cause = err.cause;
     if (cause instanceof ApplicationFailure) {
-      const code = (cause.type && CODE_BY_TYPE[cause.type]) || STEP_ERROR_CODES.activityFailed;
+      const code =
+        (cause.type && (CODE_BY_TYPE[cause.type] ?? pluginStepErrorCode(cause.type))) ||
+        STEP_ERROR_CODES.activityFailed;
       return new StepFailure(code, cause.message, outcomeFromDetails(cause.type, cause.details));
     }
     if (cause instanceof TimeoutFailure) {

@@ -11,9 +11,14 @@ export const TENANT_OWNED_TABLES = [
   'audit_events',
   'custom_roles',
   'grants',
+  'plugin_blobs',
+  'plugin_publisher_keys',
+  'plugin_versions',
+  'plugins',
   'refresh_tokens',
   'runs',
   'users',
+  'workflow_plugin_pins',
   'workflow_versions',
   'workflows',
 ] as const;
@@ -23,6 +28,7 @@ export interface TenantParents {
   tenantId: string;
   workflowId: string;
   userId: string;
+  pluginId: string;
 }
 
 const hex64 = (): string => (randomUUID() + randomUUID()).replace(/-/g, '').slice(0, 64);
@@ -88,6 +94,51 @@ export function aRow(table: TenantOwnedTable, p: TenantParents): Record<string, 
         expires_at: later,
         family_expires_at: later,
       };
+    case 'plugins':
+      return {
+        id: randomUUID(),
+        tenant_id,
+        plugin_key: `acme.p${randomUUID().slice(0, 8)}`,
+        name: 'P',
+        publisher: 'Acme',
+        description: 'd',
+        created_by: 'test',
+      };
+    case 'plugin_versions':
+      return {
+        id: randomUUID(),
+        tenant_id,
+        plugin_id: p.pluginId,
+        version: `1.0.${Math.floor(Math.random() * 1e6)}`,
+        status: 'DRAFT',
+        manifest: '{}',
+        language: 'javascript',
+        source_sha256: hex64(),
+        digest: hex64(),
+        created_by: 'test',
+      };
+    case 'plugin_blobs':
+      return { tenant_id, sha256: hex64(), content: 'export default { run() {} }' };
+    case 'plugin_publisher_keys':
+      return {
+        id: randomUUID(),
+        tenant_id,
+        key_id: `pk_${hex64().slice(0, 16)}`,
+        name: 'k',
+        public_key_pem: 'pem',
+        created_by: 'test',
+      };
+    case 'workflow_plugin_pins':
+      return {
+        tenant_id,
+        workflow_id: p.workflowId,
+        workflow_version: 1,
+        step_id: `s${randomUUID().slice(0, 8)}`,
+        plugin_id: p.pluginId,
+        plugin_key: 'acme.p',
+        version: '1.0.0',
+        digest: hex64(),
+      };
     case 'audit_events':
       return {
         tenant_id,
@@ -118,13 +169,22 @@ export async function insertRow(client: Client, table: string, row: Record<strin
 export async function seedTenant(owner: Client): Promise<TenantParents> {
   const tenantId = randomUUID();
   await owner.query(`INSERT INTO tenants (id, slug, name) VALUES ($1, $2, 'T')`, [tenantId, `t-${tenantId}`]);
-  const workflow = aRow('workflows', { tenantId, workflowId: '', userId: '' });
+  const none = { tenantId, workflowId: '', userId: '', pluginId: '' };
+  const workflow = aRow('workflows', none);
   await insertRow(owner, 'workflows', workflow);
-  const user = aRow('users', { tenantId, workflowId: '', userId: '' });
+  const user = aRow('users', none);
   await insertRow(owner, 'users', user);
-  const parents = { tenantId, workflowId: String(workflow.id), userId: String(user.id) };
+  const plugin = aRow('plugins', none);
+  await insertRow(owner, 'plugins', plugin);
+  const parents = {
+    tenantId,
+    workflowId: String(workflow.id),
+    userId: String(user.id),
+    pluginId: String(plugin.id),
+  };
+  const seeded: readonly TenantOwnedTable[] = ['workflows', 'users', 'plugins'];
   for (const table of TENANT_OWNED_TABLES) {
-    if (table !== 'workflows' && table !== 'users') await insertRow(owner, table, aRow(table, parents));
+    if (!seeded.includes(table)) await insertRow(owner, table, aRow(table, parents));
   }
   return parents;
 }

@@ -1,0 +1,277 @@
+/**
+ * `npm run bench:sandbox`: what the plugin sandbox costs, each figure against a baseline measured
+ * in the same run.
+ *
+ *  1. per call: a trivial plugin through a warm tenant pool (IPC to a bubblewrap'd process, a
+ *     fresh isolated-vm context, output parsed and validated), against a naive baseline that
+ *     spawns a plain Node child process per call;
+ *  2. cold pool: a new tenant's first sandbox process, from nothing to ready;
+ *  3. workflow shape: 5 plugin steps against 5 built-in transform steps (workflow code) and 5
+ *     built-in http steps (activities), the same chain, on a real Temporal dev server.
+ *
+ * The worker's plugin host here serves one verified plugin from memory and writes no audit row;
+ * the real one reads the registry once per 30 s and appends one audit row per execution.
+ * Environment: BENCH_CALLS [2000], BENCH_RUNS [30], TEMPORAL_ADDRESS (else a dev server starts).
+ */
+import { spawn } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import os from 'node:os';
+import { Client, Connection } from '@temporalio/client';
+import { DefaultLogger, NativeConnection, Runtime, makeTelemetryFilterString } from '@temporalio/worker';
+import { parseWorkflow } from '@warden/definition';
+import { startTemporalDevServer } from '@warden/devstack';
+import {
+  WARDEN_WORKFLOW_TYPE,
+  createWardenWorker,
+  taskQueueFor,
+  temporalWorkflowIdFor,
+  type LoadedPlugin,
+  type PluginHost,
+  type PluginPin,
+  type RunArgs,
+} from '@warden/engine';
+import { compilePluginSource } from '@warden/plugins';
+import { DEFAULT_SANDBOX_LIMITS, SandboxManager, createFetchBroker, type SandboxJob } from '@warden/sandbox';
+import { median, percentile } from './stats';
+
+const CALLS = positiveInt('BENCH_CALLS', 2000);
+const RUNS = positiveInt('BENCH_RUNS', 30);
+const COLD_STARTS = 10;
+const NAIVE_CALLS = 20;
+const STEPS = 5;
+
+const TARGETS = { perCallMs: 0.5, coldStartMs: 50, stepRatio: 1.2 };
+
+const PLUGIN_SOURCE = 'export default { run(input) { return { n: (input.n ?? 0) + 1 } } }';
+const OUTPUT_SCHEMA = { type: 'object', properties: { n: { type: 'number' } }, required: ['n'] };
+
+const log = (line: string): void => void process.stdout.write(`${line}\n`);
+const quiet = {
+  info: () => undefined,
+  warn: (m: string) => log(`  warn: ${m}`),
+  error: (m: string) => log(`  error: ${m}`),
+};
+
+function positiveInt(name: string, fallback: number): number {
+  const raw = process.env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < 1)
+    throw new Error(`${name} must be a positive integer, got '${raw}'`);
+  return value;
+}
+
+const ms = (v: number): string => `${v.toFixed(3)} ms`;
+const verdict = (ok: boolean): string => (ok ? 'met' : 'NOT met');
+
+function jobFor(tenantId: string, code: string, n: number): SandboxJob {
+  return {
+    tenantId,
+    plugin: {
+      id: 'bench.increment',
+      version: '1.0.0',
+      digest: 'bench-increment',
+      code,
+      outputSchema: OUTPUT_SCHEMA,
+    },
+    input: { n },
+    config: {},
+    limits: DEFAULT_SANDBOX_LIMITS,
+    capabilities: { allowedHosts: [], credentials: [] },
+  };
+}
+
+/** The naive design: a fresh Node process per call, running the plugin in node:vm. */
+function naiveCall(code: string, n: number): Promise<void> {
+  const script =
+    `const vm=require('node:vm');const m={exports:{}};vm.runInNewContext(${JSON.stringify(code)},{module:m,exports:m.exports});` +
+    `const p=(m.exports.default??m.exports);Promise.resolve(p.run(${JSON.stringify({ n })})).then(o=>process.stdout.write(JSON.stringify(o)))`;
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });
+    let out = '';
+    child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
+    child.on('error', reject);
+    child.on('exit', (code) =>
+      code === 0 && JSON.parse(out).n === n + 1 ? resolve() : reject(new Error(`naive call failed: ${out}`)),
+    );
+  });
+}
+
+async function timeEach(count: number, call: (i: number) => Promise<void>): Promise<number[]> {
+  const samples: number[] = [];
+  for (let i = 0; i < count; i++) {
+    const t0 = performance.now();
+    await call(i);
+    samples.push(performance.now() - t0);
+  }
+  return samples;
+}
+
+async function sandboxFigures(sandbox: SandboxManager, code: string): Promise<void> {
+  const tenant = randomUUID();
+  await sandbox.warm(tenant);
+  await timeEach(200, (i) => sandbox.execute(jobFor(tenant, code, i)).then(() => undefined));
+  const warm = await timeEach(CALLS, async (i) => {
+    const { output } = await sandbox.execute(jobFor(tenant, code, i));
+    if ((output as { n: number }).n !== i + 1) throw new Error('wrong plugin output');
+  });
+  const naive = await timeEach(NAIVE_CALLS, (i) => naiveCall(code, i));
+  const cold = await timeEach(COLD_STARTS, () => sandbox.warm(randomUUID()));
+  const firstCall = await timeEach(COLD_STARTS, (i) =>
+    sandbox.execute(jobFor(randomUUID(), code, i)).then(() => undefined),
+  );
+
+  log(
+    `sandbox: ${(await sandbox.confined()) ? 'bubblewrap + isolated-vm' : 'UNCONFINED (no bubblewrap) + isolated-vm'}`,
+  );
+  log('| measure | p50 | p95 | baseline p50 | ratio | target |');
+  log('|---|---|---|---|---|---|');
+  log(
+    `| plugin call, warm pool (${CALLS} calls) | ${ms(median(warm))} | ${ms(percentile(warm, 95))} | naive process per call: ${ms(median(naive))} | ${(median(warm) / median(naive)).toFixed(4)}x | <= ${TARGETS.perCallMs} ms: ${verdict(median(warm) <= TARGETS.perCallMs)} |`,
+  );
+  log(
+    `| cold tenant pool start (${COLD_STARTS} tenants) | ${ms(median(cold))} | ${ms(percentile(cold, 95))} | naive process per call: ${ms(median(naive))} | ${(median(cold) / median(naive)).toFixed(2)}x | <= ${TARGETS.coldStartMs} ms: ${verdict(median(cold) <= TARGETS.coldStartMs)} |`,
+  );
+  log(
+    `| first call on a cold tenant (start + call) | ${ms(median(firstCall))} | ${ms(percentile(firstCall, 95))} | | | |`,
+  );
+}
+
+function chainYaml(name: string, body: (i: number) => string[]): string {
+  const steps = Array.from({ length: STEPS }, (_, k) => {
+    const i = k + 1;
+    return [`  - id: s${i}`, ...body(i), ...(i === 1 ? [] : [`    depends_on: [s${i - 1}]`])].join('\n');
+  });
+  return `name: ${name}\nversion: 1\nsteps:\n${steps.join('\n')}\n`;
+}
+
+const prev = (i: number): string => (i === 1 ? '0' : `"{{ steps.s${i - 1}.outputs.n }}"`);
+
+async function workflowFigures(address: string, code: string): Promise<void> {
+  const receiver = createServer((_req, res) =>
+    res.writeHead(200, { 'content-type': 'application/json' }).end('{"n":1}'),
+  );
+  await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
+  const url = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/`;
+  const tenantId = randomUUID();
+  const sandbox = new SandboxManager({ broker: createFetchBroker(), logger: quiet });
+  const pin: PluginPin = { id: 'bench.increment', version: '1.0.0', digest: 'bench-increment' };
+  const loaded: LoadedPlugin = {
+    pin,
+    code,
+    signingKeyId: 'bench',
+    outputSchema: OUTPUT_SCHEMA,
+    checkInput: () => [],
+    limits: DEFAULT_SANDBOX_LIMITS,
+    allowedHosts: [],
+    credentialSlots: [],
+  };
+  const host: PluginHost = {
+    load: async () => loaded,
+    execute: (job) => sandbox.execute(job),
+    record: async () => undefined,
+  };
+
+  const variants = {
+    transform: chainYaml('bench-transform', (i) => ['    type: transform', `    output: { n: ${prev(i)} }`]),
+    http: chainYaml('bench-http', () => ['    type: http', `    url: "${url}"`]),
+    plugin: chainYaml('bench-plugin', (i) => [
+      '    type: plugin',
+      '    plugin: bench.increment@^1',
+      `    with: { n: ${prev(i)} }`,
+    ]),
+  };
+  const connection = await NativeConnection.connect({ address });
+  const client = new Client({ connection: await Connection.connect({ address }) });
+  const worker = await createWardenWorker({ connection, tenantId, plugins: host, logger: quiet });
+  const runOnce = async (yaml: string): Promise<void> => {
+    const { definition, problems } = parseWorkflow(yaml);
+    if (!definition) throw new Error(JSON.stringify(problems));
+    const runId = randomUUID();
+    const plugins = Object.fromEntries(
+      definition.steps.filter((s) => s.type === 'plugin').map((s) => [s.id, pin]),
+    );
+    const args: RunArgs = {
+      runId,
+      tenantId,
+      workflowId: randomUUID(),
+      workflowName: definition.name,
+      workflowVersion: 1,
+      definition,
+      inputs: {},
+      profile: 'standard',
+      plugins,
+    };
+    await client.workflow.execute(WARDEN_WORKFLOW_TYPE, {
+      taskQueue: taskQueueFor(tenantId),
+      workflowId: temporalWorkflowIdFor(runId),
+      args: [args],
+    });
+  };
+  const samples: Record<keyof typeof variants, number[]> = { transform: [], http: [], plugin: [] };
+  await worker.runUntil(async () => {
+    const names = Object.keys(variants) as (keyof typeof variants)[];
+    for (let i = 0; i < 5; i++) for (const name of names) await runOnce(variants[name]);
+    for (let round = 0; round < RUNS; round++) {
+      const order = [...names.slice(round % 3), ...names.slice(0, round % 3)];
+      for (const name of order) {
+        const t0 = performance.now();
+        await runOnce(variants[name]);
+        samples[name].push(performance.now() - t0);
+      }
+    }
+  });
+  sandbox.close();
+  receiver.close();
+  await client.connection.close();
+  await connection.close();
+
+  const plugin = median(samples.plugin);
+  log('');
+  log(`workflow shape: ${STEPS} chained steps, ${RUNS} runs per variant, interleaved`);
+  log('| variant | p50 run | p95 run | plugin / variant |');
+  log('|---|---|---|---|');
+  for (const name of ['transform', 'http', 'plugin'] as const) {
+    const p50 = median(samples[name]);
+    log(
+      `| ${STEPS} ${name} steps | ${ms(p50)} | ${ms(percentile(samples[name], 95))} | ${(plugin / p50).toFixed(2)}x |`,
+    );
+  }
+  const ratio = plugin / median(samples.transform);
+  log(
+    `plugin steps against transform steps: ${ratio.toFixed(2)}x (target <= ${TARGETS.stepRatio}x: ${verdict(ratio <= TARGETS.stepRatio)})`,
+  );
+}
+
+async function main(): Promise<void> {
+  Runtime.install({
+    logger: new DefaultLogger('ERROR'),
+    telemetryOptions: { logging: { filter: makeTelemetryFilterString({ core: 'ERROR' }) } },
+  });
+  const cpus = os.cpus();
+  log(
+    `Warden sandbox benchmark: ${cpus.length} cores (${cpus[0]?.model ?? 'unknown'}), Node ${process.version}, load ${os.loadavg()[0]!.toFixed(2)}`,
+  );
+  const code = compilePluginSource(PLUGIN_SOURCE, 'javascript');
+  const sandbox = new SandboxManager({ broker: createFetchBroker(), logger: quiet, recycleAfter: 1_000_000 });
+  try {
+    await sandboxFigures(sandbox, code);
+  } finally {
+    sandbox.close();
+  }
+  const server = process.env.TEMPORAL_ADDRESS ? undefined : await startTemporalDevServer({ onProgress: log });
+  try {
+    await workflowFigures(process.env.TEMPORAL_ADDRESS ?? server!.address, code);
+  } finally {
+    await server?.stop();
+  }
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(
+    `bench:sandbox failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`,
+  );
+  process.exitCode = 1;
+});

@@ -1,0 +1,206 @@
+/**
+ * The plugin step: load the pinned version (signature checked against the stored bytes), hand
+ * the job to the tenant's sandbox pool, audit the execution, and map sandbox failures onto
+ * activity failures the workflow understands. Plugin code never runs in this process.
+ */
+import { createHash } from 'node:crypto';
+import { Context } from '@temporalio/activity';
+import { ApplicationFailure } from '@temporalio/common';
+import {
+  DETERMINISTIC_FAILURES,
+  SandboxFailure,
+  type CredentialBinding,
+  type SandboxFailureKind,
+  type SandboxJob,
+  type SandboxLimits,
+  type SandboxResult,
+  type SandboxUsage,
+} from '@warden/sandbox';
+import { canonicalize } from 'json-canonicalize';
+import { throwIfCancelled, withHeartbeat } from './heartbeat';
+import { assertProfileAllows } from './profile-guard';
+import {
+  ACTIVITY_ERROR_TYPES,
+  PLUGIN_FAILURE_TYPE_PREFIX,
+  type ActivityLimits,
+  type EngineLogger,
+  type PluginActivityInput,
+  type PluginActivityResult,
+  type PluginPin,
+} from '../activity-contract';
+
+export interface PluginCredentialSlot {
+  name: string;
+  hosts: string[];
+  inject: CredentialBinding['inject'];
+}
+
+/** A plugin version as it will run: verified, compiled, with its limits and capabilities. */
+export interface LoadedPlugin {
+  pin: PluginPin;
+  /** Compiled CommonJS text, made from the verified source. */
+  code: string;
+  /** Key that signed the digest. */
+  signingKeyId: string;
+  outputSchema?: Record<string, unknown>;
+  /** Problems of the input against the manifest's input schema; empty when it fits. */
+  checkInput(input: unknown): string[];
+  /** Within the platform's caps. */
+  limits: SandboxLimits;
+  /** The manifest's hosts intersected with the tenant's policy. */
+  allowedHosts: string[];
+  credentialSlots: PluginCredentialSlot[];
+}
+
+export type PluginOutcome = 'ok' | SandboxFailureKind;
+
+/** What the audit record of one execution holds (no input or output values, only digests). */
+export interface PluginExecutionRecord {
+  tenantId: string;
+  runId: string;
+  stepId: string;
+  attempt: number;
+  plugin: PluginPin;
+  signingKeyId: string;
+  inputDigest: string;
+  outputDigest: string | null;
+  capabilitiesUsed: string[];
+  usage: Partial<SandboxUsage>;
+  outcome: PluginOutcome;
+  unconfined: boolean;
+}
+
+/** Thrown by PluginHost.load when the version cannot run (missing, digest or signature wrong). */
+export class PluginLoadError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'PluginLoadError';
+  }
+}
+
+/** What the worker provides: loading from the registry, the sandbox, and the audit sink. */
+export interface PluginHost {
+  load(tenantId: string, pin: PluginPin): Promise<LoadedPlugin>;
+  execute(job: SandboxJob): Promise<SandboxResult>;
+  record(execution: PluginExecutionRecord): Promise<void>;
+}
+
+export function valueDigest(value: unknown): string {
+  return createHash('sha256')
+    .update(canonicalize(value === undefined ? null : value))
+    .digest('hex');
+}
+
+function unavailable(message: string): ApplicationFailure {
+  return ApplicationFailure.create({
+    type: ACTIVITY_ERROR_TYPES.pluginUnavailable,
+    message,
+    nonRetryable: true,
+  });
+}
+
+function bindCredentials(slots: PluginCredentialSlot[], bound: Record<string, string>): CredentialBinding[] {
+  const known = new Set(slots.map((s) => s.name));
+  const stray = Object.keys(bound).find((slot) => !known.has(slot));
+  if (stray !== undefined) throw unavailable(`the plugin has no credential slot '${stray}'`);
+  return slots
+    .filter((slot) => bound[slot.name] !== undefined)
+    .map((slot) => ({
+      slot: slot.name,
+      credential: bound[slot.name]!,
+      hosts: slot.hosts,
+      inject: slot.inject,
+    }));
+}
+
+async function loadPlugin(host: PluginHost, input: PluginActivityInput): Promise<LoadedPlugin> {
+  try {
+    return await host.load(input.tenantId, input.plugin);
+  } catch (err) {
+    // A database that is down is worth a retry; a version that fails verification is not.
+    if (err instanceof PluginLoadError) throw unavailable(err.message);
+    throw err;
+  }
+}
+
+export function createRunPlugin(host: PluginHost | undefined, logger: EngineLogger, limits: ActivityLimits) {
+  return async function runPlugin(input: PluginActivityInput): Promise<PluginActivityResult> {
+    assertProfileAllows(input.profile, 'plugin');
+    if (host === undefined) throw unavailable('this worker was started without the plugin sandbox');
+    const ctx = Context.current();
+    const attempt = ctx.info.attempt;
+    const plugin = await loadPlugin(host, input);
+    const problems = plugin.checkInput(input.input);
+    if (problems.length > 0) {
+      throw ApplicationFailure.create({
+        type: ACTIVITY_ERROR_TYPES.invalidRequest,
+        message: `plugin input does not match ${plugin.pin.id}@${plugin.pin.version}'s input schema: ${problems.join('; ')}`,
+        nonRetryable: true,
+      });
+    }
+    const job: SandboxJob = {
+      tenantId: input.tenantId,
+      plugin: {
+        id: plugin.pin.id,
+        version: plugin.pin.version,
+        digest: plugin.pin.digest,
+        code: plugin.code,
+        ...(plugin.outputSchema ? { outputSchema: plugin.outputSchema } : {}),
+      },
+      input: input.input,
+      config: input.config,
+      limits: plugin.limits,
+      capabilities: {
+        allowedHosts: plugin.allowedHosts,
+        credentials: bindCredentials(plugin.credentialSlots, input.credentials),
+      },
+      runId: input.runId,
+      stepId: input.stepId,
+      signal: ctx.cancellationSignal,
+    };
+    const record = (outcome: PluginOutcome, result?: SandboxResult, usage?: Partial<SandboxUsage>) =>
+      host.record({
+        tenantId: input.tenantId,
+        runId: input.runId,
+        stepId: input.stepId,
+        attempt,
+        plugin: plugin.pin,
+        signingKeyId: plugin.signingKeyId,
+        inputDigest: valueDigest(input.input),
+        outputDigest: result ? valueDigest(result.output) : null,
+        capabilitiesUsed: result?.capabilitiesUsed ?? [],
+        usage: result?.usage ?? usage ?? {},
+        outcome,
+        unconfined: result?.unconfined ?? false,
+      });
+
+    let result: SandboxResult;
+    try {
+      // Plugin steps are local activities (no heartbeats); a regular activity still heartbeats.
+      result = ctx.info.isLocal
+        ? await host.execute(job)
+        : await withHeartbeat(limits.heartbeatIntervalMs, () => host.execute(job));
+    } catch (err) {
+      if (!(err instanceof SandboxFailure)) throw err;
+      await record(err.kind, undefined, err.usage);
+      if (err.kind === 'cancelled') throwIfCancelled();
+      for (const line of err.logs)
+        logger.info(line.message, { runId: input.runId, stepId: input.stepId, plugin: true });
+      throw ApplicationFailure.create({
+        type: `${PLUGIN_FAILURE_TYPE_PREFIX}${err.kind}`,
+        message: err.message,
+        nonRetryable: DETERMINISTIC_FAILURES.has(err.kind),
+        details: [{ kind: err.kind, attempt }],
+      });
+    }
+    await record('ok', result);
+    for (const line of result.logs) {
+      logger[line.level === 'debug' ? 'info' : line.level](line.message, {
+        runId: input.runId,
+        stepId: input.stepId,
+        plugin: `${plugin.pin.id}@${plugin.pin.version}`,
+      });
+    }
+    return { output: result.output, attempt };
+  };
+}

@@ -1,0 +1,198 @@
+import type IsolatedVM from 'isolated-vm';
+import type { DoneMessage, FetchReplyMessage, FetchRequestMessage, RunMessage } from '../protocol';
+import { BOOTSTRAP_SOURCE } from './bootstrap';
+import { classifyIsolateError, interpretResult, Invocation, type Outcome } from './invocation';
+
+type Ivm = typeof IsolatedVM;
+
+/** A fresh context with the bootstrap already run: ready for one invocation. */
+interface PreparedContext {
+  context: IsolatedVM.Context;
+  invoke: IsolatedVM.Reference;
+  deliver: IsolatedVM.Reference;
+  slot: { invocation?: Invocation };
+}
+
+/** Compiled plugin modules kept per isolate; a process serves few plugins, so a small cap is enough. */
+const SCRIPT_CACHE_SIZE = 32;
+
+/**
+ * One isolate for the life of the process, one fresh context per invocation. The next context is
+ * prepared right after a call ends, so a warm call only pays for running the plugin.
+ */
+export class IsolateRunner {
+  private readonly isolate: IsolatedVM.Isolate;
+  private readonly bootstrap: IsolatedVM.Script;
+  private readonly scripts = new Map<string, IsolatedVM.Script>();
+  private prepared?: PreparedContext;
+  private current?: { invocation: Invocation; prepared: PreparedContext; finish: (o: Outcome) => void };
+
+  constructor(
+    private readonly ivm: Ivm,
+    readonly memoryMb: number,
+    private readonly sendFetch: (message: FetchRequestMessage) => void,
+    onCatastrophicError: (message: string) => void,
+  ) {
+    this.isolate = new ivm.Isolate({ memoryLimit: memoryMb, onCatastrophicError });
+    this.bootstrap = this.isolate.compileScriptSync(BOOTSTRAP_SOURCE, { filename: 'warden:bootstrap' });
+    this.prepared = this.prepare();
+  }
+
+  get disposed(): boolean {
+    return this.isolate.isDisposed;
+  }
+
+  run(message: RunMessage): Promise<DoneMessage> {
+    const { limits } = message;
+    const started = performance.now();
+    const cpuStart = this.isolate.cpuTime;
+    const prepared = this.prepared ?? this.prepare();
+    this.prepared = undefined;
+    const invocation = new Invocation(message.id, limits, started + limits.timeoutMs);
+    prepared.slot.invocation = invocation;
+
+    return new Promise<DoneMessage>((resolve) => {
+      const timers: NodeJS.Timeout[] = [];
+      const finish = (outcome: Outcome): void => {
+        if (invocation.done) return;
+        invocation.done = true;
+        for (const timer of timers) clearTimeout(timer);
+        this.current = undefined;
+        const wallMs = performance.now() - started;
+        // A disposed isolate no longer reports CPU time; wall time is its upper bound.
+        const cpuMs = this.isolate.isDisposed ? wallMs : Number(this.isolate.cpuTime - cpuStart) / 1e6;
+        if (outcome.recycle && !this.isolate.isDisposed) this.isolate.dispose();
+        const heapBytes = this.isolate.isDisposed ? 0 : this.isolate.getHeapStatisticsSync().used_heap_size;
+        resolve({
+          t: 'done',
+          id: message.id,
+          ok: outcome.ok,
+          output: outcome.output,
+          kind: outcome.kind,
+          message: outcome.message,
+          logs: invocation.logs,
+          logsTruncated: invocation.logsTruncated,
+          usage: { cpuMs, wallMs, heapBytes },
+          recycle: outcome.recycle,
+        });
+        // Releasing the old context and preparing the next one cost about a millisecond: both
+        // wait until the answer has been written.
+        setImmediate(() => {
+          if (this.isolate.isDisposed) return;
+          prepared.invoke.release();
+          prepared.deliver.release();
+          prepared.context.release();
+          if (!this.prepared) this.prepared = this.prepare();
+        });
+      };
+      this.current = { invocation, prepared, finish };
+
+      // Wall deadline for everything, pending promises and capability calls included (case 10).
+      timers.push(
+        setTimeout(
+          () =>
+            finish({
+              ok: false,
+              kind: 'timeout',
+              message: 'the plugin exceeded its time limit',
+              recycle: true,
+            }),
+          limits.timeoutMs,
+        ),
+      );
+      // CPU can never outrun the wall clock on one thread, so the first look is due at the budget.
+      const checkCpu = (): void => {
+        if (this.isolate.isDisposed) return;
+        const usedMs = Number(this.isolate.cpuTime - cpuStart) / 1e6;
+        if (usedMs > limits.cpuBudgetMs) {
+          finish({ ok: false, kind: 'cpu', message: 'the plugin exceeded its CPU budget', recycle: true });
+        } else {
+          timers.push(setTimeout(checkCpu, Math.max(5, limits.cpuBudgetMs - usedMs)));
+        }
+      };
+      timers.push(setTimeout(checkCpu, limits.cpuBudgetMs));
+
+      try {
+        const factory = this.script(message).runSync(prepared.context, {
+          reference: true,
+          timeout: limits.timeoutMs,
+        }) as IsolatedVM.Reference;
+        prepared.invoke
+          .apply(
+            undefined,
+            [
+              factory.derefInto({ release: true }),
+              message.input,
+              message.config,
+              limits.maxOutputBytes,
+              limits.maxLogLines,
+              limits.maxLogBytes,
+            ],
+            { timeout: invocation.remainingMs(), result: { copy: true, promise: true } },
+          )
+          .then(
+            (text: unknown) => finish(interpretResult(text, limits)),
+            (error: unknown) => finish(classifyIsolateError(error, this.isolate.isDisposed)),
+          );
+      } catch (error) {
+        finish(classifyIsolateError(error, this.isolate.isDisposed));
+      }
+    });
+  }
+
+  /** Hands the host's answer to a ctx.fetch back into the isolate, under the remaining time. */
+  deliver(reply: FetchReplyMessage): void {
+    const current = this.current;
+    if (!current || current.invocation.id !== reply.id || current.invocation.done) return;
+    const { invocation, prepared, finish } = current;
+    prepared.deliver
+      .apply(undefined, [reply.callId, reply.ok, reply.body], { timeout: invocation.remainingMs() })
+      .catch((error: unknown) => finish(classifyIsolateError(error, this.isolate.isDisposed)));
+  }
+
+  dispose(): void {
+    if (!this.isolate.isDisposed) this.isolate.dispose();
+  }
+
+  private script(message: RunMessage): IsolatedVM.Script {
+    const cached = this.scripts.get(message.digest);
+    if (cached) return cached;
+    const script = this.isolate.compileScriptSync(`(function (module, exports) {\n${message.code}\n})`, {
+      filename: `plugin:${message.pluginId}`,
+      lineOffset: -1,
+    });
+    if (this.scripts.size >= SCRIPT_CACHE_SIZE) {
+      const oldest = this.scripts.keys().next().value;
+      if (oldest !== undefined) this.scripts.get(oldest)?.release();
+      if (oldest !== undefined) this.scripts.delete(oldest);
+    }
+    this.scripts.set(message.digest, script);
+    return script;
+  }
+
+  private prepare(): PreparedContext {
+    const context = this.isolate.createContextSync();
+    const slot: PreparedContext['slot'] = {};
+    const log = new this.ivm.Callback((level: unknown, text: unknown) =>
+      slot.invocation?.addLog(level, text),
+    );
+    const fetch = new this.ivm.Callback(
+      (callId: unknown, request: unknown) => {
+        const invocation = slot.invocation;
+        if (!invocation || invocation.done || typeof callId !== 'number' || typeof request !== 'string')
+          return;
+        this.sendFetch({ t: 'fetch', id: invocation.id, callId, request });
+      },
+      { ignored: true },
+    );
+    const setup = this.bootstrap.runSync(context, { reference: true }) as IsolatedVM.Reference;
+    const api = setup.applySync(undefined, [log, fetch], {
+      result: { reference: true },
+    }) as IsolatedVM.Reference;
+    const invoke = api.getSync('invoke', { reference: true }) as IsolatedVM.Reference;
+    const deliver = api.getSync('deliver', { reference: true }) as IsolatedVM.Reference;
+    setup.release();
+    api.release();
+    return { context, invoke, deliver, slot };
+  }
+}

@@ -1,0 +1,76 @@
+/**
+ * Messages between the host and a sandbox child: one JSON object per line over stdin/stdout.
+ * Everything is plain data; neither side ever evaluates what the other sends.
+ */
+import type { SandboxFailureKind, SandboxLimits, SandboxLogLine, SandboxUsage } from './contract';
+
+export interface RunMessage {
+  t: 'run';
+  id: number;
+  pluginId: string;
+  digest: string;
+  code: string;
+  /** JSON text, parsed inside the isolate. */
+  input: string;
+  config: string;
+  limits: SandboxLimits;
+}
+
+export interface FetchReplyMessage {
+  t: 'fetch-reply';
+  id: number;
+  callId: number;
+  ok: boolean;
+  /** JSON text of a SandboxFetchResponse when ok, else an error name and message. */
+  body: string;
+}
+
+export type HostMessage = RunMessage | FetchReplyMessage;
+
+export interface ReadyMessage {
+  t: 'ready';
+  memoryMb: number;
+}
+
+export interface FetchRequestMessage {
+  t: 'fetch';
+  id: number;
+  callId: number;
+  /** JSON text written inside the isolate; the host parses and validates its own copy. */
+  request: string;
+}
+
+export interface DoneMessage {
+  t: 'done';
+  id: number;
+  ok: boolean;
+  /** Output JSON text when ok. */
+  output?: string;
+  kind?: SandboxFailureKind;
+  message?: string;
+  logs: SandboxLogLine[];
+  logsTruncated: boolean;
+  usage: SandboxUsage;
+  /** The child exits after this message: its isolate breached a limit or was disposed. */
+  recycle: boolean;
+}
+
+export type ChildMessage = ReadyMessage | FetchRequestMessage | DoneMessage;
+
+/**
+ * Splits a text stream into lines and hands each complete line to `onLine`. The stream must be
+ * set to utf8 encoding so multi-byte characters are never split across chunks.
+ */
+export function lineSplitter(onLine: (line: string) => void): (chunk: string) => void {
+  let pending = '';
+  return (chunk) => {
+    pending += chunk;
+    let newline = pending.indexOf('\n');
+    while (newline !== -1) {
+      const line = pending.slice(0, newline);
+      pending = pending.slice(newline + 1);
+      if (line.length > 0) onLine(line);
+      newline = pending.indexOf('\n');
+    }
+  };
+}
