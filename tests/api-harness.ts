@@ -11,12 +11,14 @@ import type { INestApplication } from '@nestjs/common';
 import { Client, Connection } from '@temporalio/client';
 import { DefaultLogger, NativeConnection, Runtime, type Worker } from '@temporalio/worker';
 import type { BuiltInRoleKey } from '@warden/authz';
-import { createWardenWorker } from '@warden/engine';
+import { createWardenWorker, type PluginHost } from '@warden/engine';
 import { prepareDatabase, TenantRepository, UserRepository, type NewTenant } from '@warden/persistence';
+import { SandboxManager, createFetchBroker } from '@warden/sandbox';
 import { DataSource } from 'typeorm';
 import { createApp } from '../apps/api/src/app';
 import { Sessions } from '../apps/api/src/auth/sessions';
 import { ApiConfig } from '../apps/api/src/config/api.config';
+import { createPluginHost } from '../apps/worker/src/plugin-host';
 
 export const REPO_ROOT = join(__dirname, '..');
 
@@ -74,6 +76,8 @@ function requiredEnv(name: string): string {
   if (!value) throw new Error(`${name} is not set: run through jest (jest/integration-setup.ts sets it)`);
   return value;
 }
+
+const quietSandboxLogger = { info: () => undefined, warn: () => undefined, error: () => undefined };
 
 function quietRuntime(): void {
   try {
@@ -138,6 +142,13 @@ export async function startApiHarness(
 
   const workers: { worker: Worker; running: Promise<void> }[] = [];
   let workerConnection: NativeConnection | undefined;
+  // The worker's plugin host, as apps/worker builds it: the real sandbox, no verified-plugin cache
+  // (tests change the registry under it).
+  let sandbox: SandboxManager | undefined;
+  const pluginHost = (): PluginHost => {
+    sandbox ??= new SandboxManager({ broker: createFetchBroker(), logger: quietSandboxLogger });
+    return createPluginHost({ dataSource, sandbox, platformKeys: [], cacheTtlMs: 0 });
+  };
   const startWorkerFor = async (tenant: TestTenant): Promise<void> => {
     workerConnection ??= await NativeConnection.connect({ address: temporalAddress });
     const bundle = process.env.WARDEN_WORKFLOW_BUNDLE;
@@ -147,6 +158,7 @@ export async function startApiHarness(
       tenantId: tenant.id,
       ...(bundle ? { workflowBundle: { codePath: bundle } } : {}),
       shutdownGraceTime: '1s',
+      plugins: pluginHost(),
     });
     workers.push({ worker, running: worker.run() });
   };
@@ -193,6 +205,7 @@ export async function startApiHarness(
       for (const { worker } of workers) worker.shutdown();
       await Promise.all(workers.map((w) => w.running));
       await workerConnection?.close();
+      sandbox?.close();
       await temporalConnection.close();
       await app.close();
     },

@@ -11,7 +11,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
 import { bundleWardenWorkflows, type EngineLogger } from '@warden/engine';
+import { SandboxManager, createFetchBroker, type CredentialResolver } from '@warden/sandbox';
 import { createJsonLogger } from './logger';
+import { createPluginHost } from './plugin-host';
 import { openTenantDirectory } from './postgres-tenant-directory';
 import { servePool, serveTenant, type WorkerService } from './serve';
 import { describeWorkerConfig, loadWorkerConfig, type WorkerConfig } from './worker.config';
@@ -31,6 +33,11 @@ async function workflowBundle(
   return { codePath, cleanup: () => rm(dir, { recursive: true, force: true }) };
 }
 
+/** Until the credentials vault lands, a step that binds a credential slot is refused. */
+const NO_CREDENTIAL_STORE: CredentialResolver = {
+  resolve: () => Promise.reject(new Error('no credential store is configured on this worker')),
+};
+
 async function main(): Promise<void> {
   const logger = createJsonLogger('worker');
   const config = loadWorkerConfig(process.argv.slice(2), process.env);
@@ -41,12 +48,23 @@ async function main(): Promise<void> {
   const directory = await openTenantDirectory(config.databaseUrl);
   const bundle = await workflowBundle(config, logger);
   const connection = await NativeConnection.connect({ address: config.temporalAddress });
+  // Plugin code runs in per-tenant pools of sandbox processes, never in this process.
+  const sandbox = new SandboxManager({
+    broker: createFetchBroker({ credentials: NO_CREDENTIAL_STORE }),
+    logger,
+    requireOsSandbox: config.requireOsSandbox,
+  });
   try {
+    const plugins = createPluginHost({
+      dataSource: directory.dataSource,
+      sandbox,
+      platformKeys: config.platformKeys,
+    });
     const deps = {
       connection,
       directory,
       workflowBundle: { codePath: bundle.codePath },
-      worker: { maxConcurrentActivityTaskExecutions: config.maxConcurrentActivities },
+      worker: { maxConcurrentActivityTaskExecutions: config.maxConcurrentActivities, plugins },
       logger,
     };
     const service: WorkerService =
@@ -68,6 +86,7 @@ async function main(): Promise<void> {
     }
     await service.run();
   } finally {
+    sandbox.close();
     await connection.close();
     await directory.close();
     await bundle.cleanup();

@@ -1,5 +1,6 @@
 import { Command, CommanderError } from 'commander';
 import { isValidTenantSlug } from '@warden/engine';
+import { parsePlatformPublisherKeys, PluginError, type PlatformPublisherKey } from '@warden/plugins';
 
 /** Raised at boot; names the flag or variable so the operator knows what to fix. */
 export class WorkerConfigError extends Error {
@@ -35,6 +36,16 @@ export interface WorkerConfig {
   maxConcurrentActivities: number;
   /** WARDEN_TENANT_REFRESH_MS: how often the pool re-reads its tenants. Default 10000. */
   tenantRefreshMs: number;
+  /**
+   * WARDEN_PLATFORM_PUBLISHER_KEYS: JSON list of `{name, publicKeyPem}` whose plugin signatures
+   * every tenant accepts (the API reads the same variable). Default none.
+   */
+  platformKeys: PlatformPublisherKey[];
+  /**
+   * WARDEN_SANDBOX_REQUIRE_OS: `true` refuses to run plugins when bubblewrap cannot start,
+   * instead of falling back to a plain child process with a warning. Default false.
+   */
+  requireOsSandbox: boolean;
 }
 
 export const DEFAULT_DATABASE_URL = 'postgresql://warden@127.0.0.1:5432/warden';
@@ -64,6 +75,23 @@ function positiveInt(env: Env, name: string, fallback: number): number {
     throw new WorkerConfigError(name, `expected a positive integer, got '${raw}'`);
   }
   return value;
+}
+
+function platformKeys(env: Env, name: string): PlatformPublisherKey[] {
+  try {
+    return parsePlatformPublisherKeys(env[name]);
+  } catch (err) {
+    if (err instanceof PluginError) throw new WorkerConfigError(name, err.message);
+    throw err;
+  }
+}
+
+function bool(env: Env, name: string, fallback: boolean): boolean {
+  const raw = nonEmpty(env, name);
+  if (raw === undefined) return fallback;
+  if (raw === 'true' || raw === '1') return true;
+  if (raw === 'false' || raw === '0') return false;
+  throw new WorkerConfigError(name, `expected true or false, got '${raw}'`);
 }
 
 function databaseUrl(env: Env): string {
@@ -139,6 +167,8 @@ export function loadWorkerConfig(argv: readonly string[], env: Env): WorkerConfi
     ...(workflowBundle === undefined ? {} : { workflowBundle }),
     maxConcurrentActivities: positiveInt(env, 'WARDEN_MAX_CONCURRENT_ACTIVITIES', 100),
     tenantRefreshMs: positiveInt(env, 'WARDEN_TENANT_REFRESH_MS', 10_000),
+    platformKeys: platformKeys(env, 'WARDEN_PLATFORM_PUBLISHER_KEYS'),
+    requireOsSandbox: bool(env, 'WARDEN_SANDBOX_REQUIRE_OS', false),
   };
 }
 
@@ -152,6 +182,9 @@ export function describeWorkerConfig(config: WorkerConfig): Record<string, strin
     WARDEN_WORKFLOW_BUNDLE: config.workflowBundle ?? '(bundled at start)',
     WARDEN_MAX_CONCURRENT_ACTIVITIES: config.maxConcurrentActivities,
     WARDEN_TENANT_REFRESH_MS: config.tenantRefreshMs,
+    WARDEN_PLATFORM_PUBLISHER_KEYS:
+      config.platformKeys.map((k) => `${k.name} (${k.keyId})`).join(', ') || '(none)',
+    WARDEN_SANDBOX_REQUIRE_OS: String(config.requireOsSandbox),
   };
 }
 

@@ -46,3 +46,4 @@ export {
   PLUGIN_ID_PATTERN,
 } from './versions';
 export { pluginDocsMarkdown, pluginDocsHtml } from './docs';
+export { parsePlatformPublisherKeys, type PlatformPublisherKey } from './platform-keys';

@@ -6,6 +6,7 @@ import {
   createDataSource,
   CustomRoleRepository,
   GrantRepository,
+  PluginRepository,
   RefreshTokenRepository,
   RunRepository,
   SigningKeyRepository,
@@ -45,6 +46,7 @@ const REPOSITORIES = [
   RefreshTokenRepository,
   SigningKeyRepository,
   AccessRepository,
+  PluginRepository,
 ] as const;
 
 /**

@@ -1,14 +1,9 @@
-import { parsePublisherKey, PluginError } from '@warden/plugins';
+import { parsePlatformPublisherKeys, PluginError, type PlatformPublisherKey } from '@warden/plugins';
 import { ConfigError } from '../config/api.config';
 
 type Env = Record<string, string | undefined>;
 
-/** A publisher key every tenant trusts, from the operators of the installation. */
-export interface PlatformPublisherKey {
-  keyId: string;
-  name: string;
-  publicKeyPem: string;
-}
+export type { PlatformPublisherKey };
 
 /** The plugin registry's configuration, read once at boot and validated. */
 export class PluginRegistryConfig {
@@ -27,26 +22,10 @@ export class PluginRegistryConfig {
 }
 
 function platformKeysVar(env: Env, name: string): PlatformPublisherKey[] {
-  const raw = env[name];
-  if (raw === undefined || raw.trim() === '') return [];
-  let list: unknown;
   try {
-    list = JSON.parse(raw);
-  } catch {
-    throw new ConfigError(name, 'must be a JSON list of {"name", "publicKeyPem"}');
+    return parsePlatformPublisherKeys(env[name]);
+  } catch (err) {
+    if (err instanceof PluginError) throw new ConfigError(name, err.message);
+    throw err;
   }
-  if (!Array.isArray(list)) throw new ConfigError(name, 'must be a JSON list of {"name", "publicKeyPem"}');
-  return list.map((entry: unknown, i) => {
-    const { name: keyName, publicKeyPem } = (entry ?? {}) as Record<string, unknown>;
-    if (typeof keyName !== 'string' || keyName.trim() === '') {
-      throw new ConfigError(name, `entry ${i}: name must be a non-empty string`);
-    }
-    try {
-      const key = parsePublisherKey(publicKeyPem);
-      return { keyId: key.keyId, name: keyName, publicKeyPem: key.publicKeyPem };
-    } catch (err) {
-      if (err instanceof PluginError) throw new ConfigError(name, `entry ${i}: ${err.message}`);
-      throw err;
-    }
-  });
 }

@@ -1,6 +1,4 @@
 import { Module } from '@nestjs/common';
-import { PluginRepository } from '@warden/persistence';
-import { DataSource } from 'typeorm';
 import { AuditModule } from '../audit/audit.module';
 import { PluginKeysController } from './plugin-keys.controller';
 import { PluginPinner } from './plugin-pinner';
@@ -20,11 +18,6 @@ import { SandboxPluginTestRunner } from './sandbox-test-runner';
   providers: [
     // Read at boot, so a bad WARDEN_PLATFORM_PUBLISHER_KEYS stops the API with the variable's name.
     { provide: PluginRegistryConfig, useFactory: () => PluginRegistryConfig.fromEnv(process.env) },
-    {
-      provide: PluginRepository,
-      useFactory: (ds: DataSource) => new PluginRepository(ds),
-      inject: [DataSource],
-    },
     { provide: PLUGIN_TEST_RUNNER, useClass: SandboxPluginTestRunner },
     PluginSchemas,
     PluginsService,
@@ -32,6 +25,6 @@ import { SandboxPluginTestRunner } from './sandbox-test-runner';
     PluginTestingService,
     PluginPinner,
   ],
-  exports: [PluginPinner, PluginRepository],
+  exports: [PluginPinner],
 })
 export class PluginsModule {}

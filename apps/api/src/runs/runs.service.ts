@@ -8,8 +8,14 @@ import {
   type Problem,
   type WorkflowDefinition,
 } from '@warden/definition';
-import { temporalWorkflowIdFor } from '@warden/engine';
-import { RunRepository, WorkflowRepository, type RunEntity, type TenantScope } from '@warden/persistence';
+import { temporalWorkflowIdFor, type PluginPin } from '@warden/engine';
+import {
+  PluginRepository,
+  RunRepository,
+  WorkflowRepository,
+  type RunEntity,
+  type TenantScope,
+} from '@warden/persistence';
 import type { AuditContext } from '../audit/audit-context';
 import { AuditTrail } from '../audit/audit-trail';
 import { TenantPolicyCache } from '../auth/tenant-policy';
@@ -34,7 +40,13 @@ import { RunError } from './runs.errors';
 type StartStep =
   | { kind: 'plan'; body: DryRunResult }
   | { kind: 'earlier'; run: RunEntity }
-  | { kind: 'created'; run: RunEntity; workflowName: string; definition: WorkflowDefinition };
+  | {
+      kind: 'created';
+      run: RunEntity;
+      workflowName: string;
+      definition: WorkflowDefinition;
+      plugins: Record<string, PluginPin> | undefined;
+    };
 
 export type StartOutcome = { kind: 'plan'; body: DryRunResult } | { kind: 'started'; body: RunStarted };
 
@@ -52,6 +64,7 @@ export class RunsService {
     private readonly audit: AuditTrail,
     private readonly quotas: RunQuotas,
     private readonly policies: TenantPolicyCache,
+    private readonly plugins: PluginRepository,
   ) {}
 
   /**
@@ -107,7 +120,13 @@ export class RunsService {
           ...(idempotencyKey !== undefined ? { idempotencyKey } : {}),
         });
         return created
-          ? { kind: 'created', run, workflowName: workflow.name, definition }
+          ? {
+              kind: 'created',
+              run,
+              workflowName: workflow.name,
+              definition,
+              plugins: await this.pins(tx, run, definition),
+            }
           : { kind: 'earlier', run };
       },
       (result) =>
@@ -132,7 +151,7 @@ export class RunsService {
         this.quotas.started(scope.tenantId);
         return {
           kind: 'started',
-          body: await this.launch(scope, step.run, step.workflowName, step.definition),
+          body: await this.launch(scope, step.run, step.workflowName, step.definition, step.plugins),
         };
     }
   }
@@ -170,7 +189,21 @@ export class RunsService {
     }
     if (run.status !== 'pending') return started(run, run.status);
     const { workflow, version } = await this.workflows.pinned(scope, run.workflowId, run.workflowVersion);
-    return this.launch(scope, run, workflow.name, version.definition);
+    const plugins = await this.pins(scope, run, version.definition);
+    return this.launch(scope, run, workflow.name, version.definition, plugins);
+  }
+
+  /** The plugin versions pinned when this workflow version was saved; none without plugin steps. */
+  private async pins(
+    scope: TenantScope,
+    run: RunEntity,
+    definition: WorkflowDefinition,
+  ): Promise<Record<string, PluginPin> | undefined> {
+    if (!definition.steps.some((step) => step.type === 'plugin')) return undefined;
+    const rows = await this.plugins.pinsFor(scope, run.workflowId, run.workflowVersion);
+    return Object.fromEntries(
+      rows.map((pin) => [pin.stepId, { id: pin.pluginKey, version: pin.version, digest: pin.digest }]),
+    );
   }
 
   private async launch(
@@ -178,8 +211,10 @@ export class RunsService {
     run: RunEntity,
     workflowName: string,
     definition: WorkflowDefinition,
+    plugins: Record<string, PluginPin> | undefined,
   ): Promise<RunStarted> {
     await this.engine.start({
+      ...(plugins === undefined ? {} : { plugins }),
       runId: run.id,
       tenantId: scope.tenantId,
       workflowId: run.workflowId,

@@ -44,6 +44,17 @@ describe('toStepFailure', () => {
     expect(toStepFailure(activityFailure(cause)).code).toBe(code);
   });
 
+  test.each([
+    ['Plugin:timeout', 'plugin_timeout'],
+    ['Plugin:output-too-large', 'plugin_output_too_large'],
+    ['PluginUnavailable', 'plugin_unavailable'],
+    ['Plugin:../../x', 'activity_failed'],
+  ])('maps the plugin failure %s to %s, wrapped or as a local activity raises it', (type, code) => {
+    const cause = ApplicationFailure.create({ type, message: 'm', details: [{ kind: 'k', attempt: 1 }] });
+    expect(toStepFailure(activityFailure(cause)).code).toBe(code);
+    expect(toStepFailure(cause)).toMatchObject({ code, outcome: { attempts: 1 } });
+  });
+
   test('keeps StepFailures and maps expression errors', () => {
     const own = new StepFailure('assertion_failed', 'no');
     expect(toStepFailure(own)).toBe(own);

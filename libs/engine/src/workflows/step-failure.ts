@@ -93,18 +93,22 @@ export function isWorkerLoss(err: unknown): boolean {
   return cause instanceof ApplicationFailure && cause.type === ACTIVITY_ERROR_TYPES.workerShutdown;
 }
 
+function fromApplicationFailure(cause: ApplicationFailure): StepFailure {
+  const code =
+    (cause.type && (CODE_BY_TYPE[cause.type] ?? pluginStepErrorCode(cause.type))) ||
+    STEP_ERROR_CODES.activityFailed;
+  return new StepFailure(code, cause.message, outcomeFromDetails(cause.type, cause.details));
+}
+
 /** Turns anything a step executor threw (other than cancellation) into a StepFailure. */
 export function toStepFailure(err: unknown): StepFailure {
   if (err instanceof StepFailure) return err;
   if (err instanceof ExpressionError) return new StepFailure(STEP_ERROR_CODES.expressionError, err.message);
+  // A local activity's failure (plugin steps) may arrive as the ApplicationFailure itself.
+  if (err instanceof ApplicationFailure) return fromApplicationFailure(err);
   if (err instanceof ActivityFailure) {
     const cause = err.cause;
-    if (cause instanceof ApplicationFailure) {
-      const code =
-        (cause.type && (CODE_BY_TYPE[cause.type] ?? pluginStepErrorCode(cause.type))) ||
-        STEP_ERROR_CODES.activityFailed;
-      return new StepFailure(code, cause.message, outcomeFromDetails(cause.type, cause.details));
-    }
+    if (cause instanceof ApplicationFailure) return fromApplicationFailure(cause);
     if (cause instanceof TimeoutFailure) {
       return cause.timeoutType === 'HEARTBEAT'
         ? new StepFailure(STEP_ERROR_CODES.workerLost, 'the worker running this step stopped responding')
