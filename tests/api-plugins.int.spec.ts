@@ -223,6 +223,41 @@ describe('API: plugin registry', () => {
     expect(missing).toMatchObject({ status: 404, body: { error: { code: 'plugin_not_found' } } });
   });
 
+  it('refuses hostile manifest schemas at registration (abuse case 23)', async () => {
+    // 10,000 levels cannot even be stringified by the test's own JSON.stringify: built as text.
+    const deep = '{"type":"array","items":'.repeat(10_000) + '{"type":"string"}' + '}'.repeat(10_000);
+    const hostile: [string, unknown][] = [
+      ['redos', { type: 'object', properties: { a: { type: 'string', pattern: '^(a|a)*$' } } }],
+      ['data', { type: 'object', properties: { a: { type: 'number', maximum: { $data: '1/b' } } } }],
+      ['remote-ref', { $ref: 'https://evil.example.com/schema.json' }],
+      ['deep', 'DEEP-SCHEMA'],
+    ];
+    for (const [name, inputSchema] of hostile) {
+      const started = Date.now();
+      const body = JSON.stringify({
+        manifest: aManifest(`acme.hostile-${name}-${suffix}`, '1.0.0', { inputSchema: inputSchema as never }),
+        source: SOURCE,
+      }).replace('"DEEP-SCHEMA"', deep);
+      const res = await api.call<ErrorBody>('POST', '/v1/plugins', {
+        text: body,
+        contentType: 'application/json',
+      });
+      expect({ name, status: res.status }).toEqual({ name, status: 400 });
+      expect(Date.now() - started).toBeLessThan(2000);
+      if (name === 'deep') {
+        // Refused by the API's nesting limit before the registry parses it, or by the registry.
+        expect(['plugin_invalid', 'invalid_request', 'invalid_json', 'body_too_deep']).toContain(
+          res.body.error.code,
+        );
+      } else {
+        expect(res.body.error.code).toBe('plugin_invalid');
+        expect(res.body.error.details?.problems).toEqual(
+          expect.arrayContaining([expect.objectContaining({ code: 'schema_unsafe' })]),
+        );
+      }
+    }
+  });
+
   it('validates route parameters with their path', async () => {
     for (const [path, param] of [
       ['/v1/plugins/NotAnId', 'pluginId'],

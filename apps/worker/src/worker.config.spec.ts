@@ -1,3 +1,4 @@
+import { generatePublisherKeyPair } from '@warden/plugins';
 import {
   DEFAULT_DATABASE_URL,
   describeWorkerConfig,
@@ -6,6 +7,16 @@ import {
 } from './worker.config';
 
 describe('loadWorkerConfig', () => {
+  test('reads the platform publisher keys and the OS-sandbox requirement', () => {
+    const { publicKeyPem, keyId } = generatePublisherKeyPair();
+    const config = loadWorkerConfig(['--pool', 'shared'], {
+      WARDEN_PLATFORM_PUBLISHER_KEYS: JSON.stringify([{ name: 'ops', publicKeyPem }]),
+      WARDEN_SANDBOX_REQUIRE_OS: 'true',
+    });
+    expect(config.platformKeys).toEqual([{ name: 'ops', keyId, publicKeyPem }]);
+    expect(config.requireOsSandbox).toBe(true);
+  });
+
   test('--pool shared with the defaults: local Temporal and database, default namespace, bundling at start', () => {
     expect(loadWorkerConfig(['--pool', 'shared'], {})).toEqual({
       mode: { kind: 'pool', pool: 'shared' },
@@ -14,6 +25,8 @@ describe('loadWorkerConfig', () => {
       namespace: 'default',
       maxConcurrentActivities: 100,
       tenantRefreshMs: 10_000,
+      platformKeys: [],
+      requireOsSandbox: false,
     });
   });
 
@@ -34,6 +47,8 @@ describe('loadWorkerConfig', () => {
       workflowBundle: '/opt/warden/bundle.js',
       maxConcurrentActivities: 8,
       tenantRefreshMs: 2500,
+      platformKeys: [],
+      requireOsSandbox: false,
     });
   });
 
@@ -72,6 +87,18 @@ describe('loadWorkerConfig', () => {
       { WARDEN_TENANT_REFRESH_MS: '1.5' },
       'WARDEN_TENANT_REFRESH_MS',
       'positive integer',
+    ],
+    [
+      ['--pool', 'shared'],
+      { WARDEN_PLATFORM_PUBLISHER_KEYS: '[{"name":"ops","publicKeyPem":"nope"}]' },
+      'WARDEN_PLATFORM_PUBLISHER_KEYS',
+      'entry 0',
+    ],
+    [
+      ['--pool', 'shared'],
+      { WARDEN_SANDBOX_REQUIRE_OS: 'yes' },
+      'WARDEN_SANDBOX_REQUIRE_OS',
+      'true or false',
     ],
   ])('%j %j is refused naming %s', (argv, env, variable, message) => {
     let error: unknown;
