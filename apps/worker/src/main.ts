@@ -54,6 +54,12 @@ async function main(): Promise<void> {
     logger,
     requireOsSandbox: config.requireOsSandbox,
   });
+  // Boots the spare process now, so the first plugin step of any tenant does not wait for it.
+  sandbox
+    .prestart()
+    .catch((err: unknown) =>
+      logger.warn('plugin sandbox unavailable', { error: err instanceof Error ? err.message : String(err) }),
+    );
   try {
     const plugins = createPluginHost({
       dataSource: directory.dataSource,

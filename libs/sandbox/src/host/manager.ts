@@ -35,6 +35,12 @@ export interface SandboxManagerOptions {
   buildDir?: string;
   /** RLIMIT_CPU per sandbox process in seconds (default 600). */
   cpuLimitSeconds?: number;
+  /**
+   * Started processes no tenant owns yet (default 1). A tenant whose pool starts cold takes one
+   * (it has never run any code) and a new spare starts behind it, so a new tenant's first plugin
+   * does not wait for a process to boot.
+   */
+  spares?: number;
 }
 
 /**
@@ -48,6 +54,8 @@ export class SandboxManager {
   private readonly caps: SandboxLimits;
   private launcher?: Promise<Launcher>;
   private closed = false;
+  private readonly spares: SandboxProcess[] = [];
+  private sparesStarting = 0;
 
   constructor(private readonly options: SandboxManagerOptions) {
     const metrics = options.metrics;
@@ -71,6 +79,13 @@ export class SandboxManager {
     }
   }
 
+  /** Starts the unassigned spare processes now (a worker calls it at boot); later calls are no-ops. */
+  async prestart(): Promise<void> {
+    const launcher = await this.launch();
+    if (launcher.unavailable) throw new SandboxFailure('sandbox-unavailable', launcher.unavailable);
+    this.refillSpares();
+  }
+
   /** Starts the tenant's warm processes ahead of its first job. */
   async warm(tenantId: string, memoryMb = DEFAULT_SANDBOX_LIMITS.memoryMb): Promise<void> {
     const launcher = await this.launch();
@@ -91,6 +106,7 @@ export class SandboxManager {
 
   close(): void {
     this.closed = true;
+    for (const spare of this.spares.splice(0)) spare.kill();
     for (const pool of this.pools.values()) pool.close();
     this.pools.clear();
   }
@@ -170,8 +186,44 @@ export class SandboxManager {
   }
 
   private async startProcess(memoryMb: number): Promise<SandboxProcess> {
+    const spare = memoryMb === DEFAULT_SANDBOX_LIMITS.memoryMb ? this.takeSpare() : undefined;
+    this.refillSpares();
+    if (spare) return spare;
     const launcher = await this.launch();
     return SandboxProcess.start(launcher.argv(memoryMb), memoryMb, launcher.confined, this.options.logger);
+  }
+
+  private takeSpare(): SandboxProcess | undefined {
+    for (let spare = this.spares.shift(); spare; spare = this.spares.shift()) {
+      if (spare.alive) return spare;
+    }
+    return undefined;
+  }
+
+  private refillSpares(): void {
+    const wanted = this.options.spares ?? 1;
+    while (!this.closed && this.spares.length + this.sparesStarting < wanted) {
+      this.sparesStarting++;
+      const memoryMb = DEFAULT_SANDBOX_LIMITS.memoryMb;
+      void this.launch()
+        .then((launcher) => {
+          if (launcher.unavailable) throw new Error(launcher.unavailable);
+          return SandboxProcess.start(
+            launcher.argv(memoryMb),
+            memoryMb,
+            launcher.confined,
+            this.options.logger,
+          );
+        })
+        .then(
+          (spare) => (this.closed ? spare.kill() : void this.spares.push(spare)),
+          (error: unknown) =>
+            this.options.logger.warn('could not start a spare sandbox process', {
+              error: error instanceof Error ? error.message : String(error),
+            }),
+        )
+        .finally(() => this.sparesStarting--);
+    }
   }
 
   private launch(): Promise<Launcher> {
