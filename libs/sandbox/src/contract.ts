@@ -62,6 +62,8 @@ export interface SandboxJob {
   stepId?: string;
   /** Aborts the invocation (Temporal cancellation): the sandbox process is killed. */
   signal?: AbortSignal;
+  /** Tenant policy: refuse ('sandbox-unavailable') rather than run without bubblewrap. */
+  requireOsSandbox?: boolean;
 }
 
 export interface SandboxUsage {

@@ -149,4 +149,25 @@ describe('SandboxManager without bubblewrap', () => {
       sandbox.close();
     }
   });
+
+  it("refuses one tenant's job whose policy requires the OS sandbox, and runs another tenant's", async () => {
+    const sandbox = new SandboxManager({
+      broker: aBroker(),
+      logger: aRecordingLogger(),
+      bwrapPath: '/nonexistent/bwrap',
+    });
+    try {
+      const strict = await failureOf(
+        sandbox.execute(
+          aJob(DOUBLER, { tenantId: 'strict-tenant', input: { n: 1 }, requireOsSandbox: true }),
+        ),
+      );
+      expect(strict.kind).toBe('sandbox-unavailable');
+      expect(strict.message).toMatch(/policy requires the OS sandbox/);
+      const relaxed = await sandbox.execute(aJob(DOUBLER, { tenantId: 'relaxed-tenant', input: { n: 2 } }));
+      expect(relaxed).toMatchObject({ output: { doubled: 4 }, unconfined: true });
+    } finally {
+      sandbox.close();
+    }
+  });
 });

@@ -117,6 +117,12 @@ export class SandboxManager {
     const limits = effectiveLimits(job.limits, this.caps);
     const launcher = await this.launch();
     if (launcher.unavailable) throw new SandboxFailure('sandbox-unavailable', launcher.unavailable);
+    if (job.requireOsSandbox && !launcher.confined) {
+      throw new SandboxFailure(
+        'sandbox-unavailable',
+        "the tenant's policy requires the OS sandbox (bubblewrap), which cannot start on this worker",
+      );
+    }
     const pool = this.pool(job.tenantId);
     const process = await pool.acquire(limits.memoryMb, job.signal);
     let raw: RawOutcome;
