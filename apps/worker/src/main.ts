@@ -12,7 +12,9 @@ import { join } from 'node:path';
 import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
 import { bundleWardenWorkflows, type EngineLogger } from '@warden/engine';
 import { SandboxManager, createFetchBroker, type CredentialResolver } from '@warden/sandbox';
+import { Registry } from 'prom-client';
 import { createJsonLogger } from './logger';
+import { startMetricsServer } from './metrics-server';
 import { createPluginHost } from './plugin-host';
 import { openTenantDirectory } from './postgres-tenant-directory';
 import { servePool, serveTenant, type WorkerService } from './serve';
@@ -49,11 +51,18 @@ async function main(): Promise<void> {
   const bundle = await workflowBundle(config, logger);
   const connection = await NativeConnection.connect({ address: config.temporalAddress });
   // Plugin code runs in per-tenant pools of sandbox processes, never in this process.
+  const metrics = new Registry();
   const sandbox = new SandboxManager({
     broker: createFetchBroker({ credentials: NO_CREDENTIAL_STORE }),
     logger,
     requireOsSandbox: config.requireOsSandbox,
+    metrics,
   });
+  const metricsServer =
+    config.metricsPort === undefined
+      ? undefined
+      : await startMetricsServer(metrics, config.metricsPort, config.metricsHost);
+  if (metricsServer) logger.info('metrics served', { url: metricsServer.url });
   // Boots the spare process now, so the first plugin step of any tenant does not wait for it.
   sandbox
     .prestart()
@@ -93,6 +102,7 @@ async function main(): Promise<void> {
     await service.run();
   } finally {
     sandbox.close();
+    await metricsServer?.close();
     await connection.close();
     await directory.close();
     await bundle.cleanup();

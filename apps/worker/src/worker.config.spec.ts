@@ -12,7 +12,9 @@ describe('loadWorkerConfig', () => {
     const config = loadWorkerConfig(['--pool', 'shared'], {
       WARDEN_PLATFORM_PUBLISHER_KEYS: JSON.stringify([{ name: 'ops', publicKeyPem }]),
       WARDEN_SANDBOX_REQUIRE_OS: 'true',
+      WARDEN_METRICS_PORT: '9464',
     });
+    expect(config.metricsPort).toBe(9464);
     expect(config.platformKeys).toEqual([{ name: 'ops', keyId, publicKeyPem }]);
     expect(config.requireOsSandbox).toBe(true);
   });
@@ -27,6 +29,7 @@ describe('loadWorkerConfig', () => {
       tenantRefreshMs: 10_000,
       platformKeys: [],
       requireOsSandbox: false,
+      metricsHost: '0.0.0.0',
     });
   });
 
@@ -49,6 +52,7 @@ describe('loadWorkerConfig', () => {
       tenantRefreshMs: 2500,
       platformKeys: [],
       requireOsSandbox: false,
+      metricsHost: '0.0.0.0',
     });
   });
 
@@ -100,6 +104,8 @@ describe('loadWorkerConfig', () => {
       'WARDEN_SANDBOX_REQUIRE_OS',
       'true or false',
     ],
+    [['--pool', 'shared'], { WARDEN_METRICS_PORT: '70000' }, 'WARDEN_METRICS_PORT', 'expected a port'],
+    [['--pool', 'shared'], { WARDEN_METRICS_PORT: 'x' }, 'WARDEN_METRICS_PORT', 'positive integer'],
   ])('%j %j is refused naming %s', (argv, env, variable, message) => {
     let error: unknown;
     try {

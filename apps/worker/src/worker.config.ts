@@ -46,6 +46,10 @@ export interface WorkerConfig {
    * instead of falling back to a plain child process with a warning. Default false.
    */
   requireOsSandbox: boolean;
+  /** WARDEN_METRICS_PORT: serve Prometheus metrics at `GET /metrics` on this port. Default off. */
+  metricsPort?: number;
+  /** WARDEN_METRICS_HOST: address the metrics endpoint listens on. Default 0.0.0.0. */
+  metricsHost: string;
 }
 
 export const DEFAULT_DATABASE_URL = 'postgresql://warden@127.0.0.1:5432/warden';
@@ -159,6 +163,13 @@ function workerMode(flags: { tenant?: string; pool?: string }): WorkerMode {
 export function loadWorkerConfig(argv: readonly string[], env: Env): WorkerConfig {
   const mode = workerMode(parseFlags(argv));
   const workflowBundle = nonEmpty(env, 'WARDEN_WORKFLOW_BUNDLE');
+  const metricsPort =
+    nonEmpty(env, 'WARDEN_METRICS_PORT') === undefined
+      ? undefined
+      : positiveInt(env, 'WARDEN_METRICS_PORT', 0);
+  if (metricsPort !== undefined && metricsPort > 65535) {
+    throw new WorkerConfigError('WARDEN_METRICS_PORT', `expected a port (1-65535), got '${metricsPort}'`);
+  }
   return {
     mode,
     databaseUrl: databaseUrl(env),
@@ -169,6 +180,8 @@ export function loadWorkerConfig(argv: readonly string[], env: Env): WorkerConfi
     tenantRefreshMs: positiveInt(env, 'WARDEN_TENANT_REFRESH_MS', 10_000),
     platformKeys: platformKeys(env, 'WARDEN_PLATFORM_PUBLISHER_KEYS'),
     requireOsSandbox: bool(env, 'WARDEN_SANDBOX_REQUIRE_OS', false),
+    ...(metricsPort === undefined ? {} : { metricsPort }),
+    metricsHost: nonEmpty(env, 'WARDEN_METRICS_HOST') ?? '0.0.0.0',
   };
 }
 
@@ -185,6 +198,8 @@ export function describeWorkerConfig(config: WorkerConfig): Record<string, strin
     WARDEN_PLATFORM_PUBLISHER_KEYS:
       config.platformKeys.map((k) => `${k.name} (${k.keyId})`).join(', ') || '(none)',
     WARDEN_SANDBOX_REQUIRE_OS: String(config.requireOsSandbox),
+    WARDEN_METRICS_PORT: config.metricsPort ?? '(off)',
+    WARDEN_METRICS_HOST: config.metricsHost,
   };
 }
 
