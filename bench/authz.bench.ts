@@ -27,6 +27,7 @@ import {
 } from '@warden/authz';
 import { measureStartLatency } from './start-latency';
 import { percentile } from './stats';
+import { log, positiveInt } from './bench-env';
 
 const ROUNDS = positiveInt('BENCH_AUTHZ_ROUNDS', 20);
 const SAMPLES_PER_ROUND = positiveInt('BENCH_AUTHZ_SAMPLES', 50);
@@ -37,17 +38,6 @@ const GRANT_COUNT = 20;
 
 const TENANT = 'tenant-a';
 const OTHER_TENANT = 'tenant-b';
-
-const log = (line: string): void => void process.stdout.write(`${line}\n`);
-
-function positiveInt(name: string, fallback: number): number {
-  const raw = process.env[name];
-  if (raw === undefined || raw === '') return fallback;
-  const value = Number(raw);
-  if (!Number.isInteger(value) || value < 1)
-    throw new Error(`${name} must be a positive integer, got '${raw}'`);
-  return value;
-}
 
 const releaseEngineer: CustomRole = {
   key: 'release-engineer',

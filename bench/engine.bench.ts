@@ -28,6 +28,7 @@ import { createRunners, type Runner } from './runners';
 import { startBenchStack } from './stack';
 import { steadyThroughput, type ThroughputResult } from './stats';
 import { medianTimeline } from './timeline';
+import { log, positiveInt } from './bench-env';
 
 const STEPS = 10;
 const CONCURRENCY = 50;
@@ -46,17 +47,6 @@ const TARGETS = {
   pure: { text: '< 1.00x', met: (ratio) => ratio < 1 },
   throughput: { text: '>= 0.90x', met: (ratio) => ratio >= 0.9 },
 } satisfies Record<string, Target>;
-
-const log = (line: string): void => void process.stdout.write(`${line}\n`);
-
-function positiveInt(name: string, fallback: number): number {
-  const raw = process.env[name];
-  if (raw === undefined || raw === '') return fallback;
-  const value = Number(raw);
-  if (!Number.isInteger(value) || value < 1)
-    throw new Error(`${name} must be a positive integer, got '${raw}'`);
-  return value;
-}
 
 /** Rotates the order each round, so no variant always runs right after the same other one. */
 function rotated<T>(items: readonly T[], round: number): T[] {

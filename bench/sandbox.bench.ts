@@ -35,6 +35,7 @@ import {
 import { compilePluginSource } from '@warden/plugins';
 import { DEFAULT_SANDBOX_LIMITS, SandboxManager, createFetchBroker, type SandboxJob } from '@warden/sandbox';
 import { median, percentile } from './stats';
+import { log, positiveInt } from './bench-env';
 
 const CALLS = positiveInt('BENCH_CALLS', 2000);
 const RUNS = positiveInt('BENCH_RUNS', 30);
@@ -47,21 +48,11 @@ const TARGETS = { perCallMs: 0.5, coldStartMs: 50, stepRatio: 1.2 };
 const PLUGIN_SOURCE = 'export default { run(input) { return { n: (input.n ?? 0) + 1 } } }';
 const OUTPUT_SCHEMA = { type: 'object', properties: { n: { type: 'number' } }, required: ['n'] };
 
-const log = (line: string): void => void process.stdout.write(`${line}\n`);
 const quiet = {
   info: () => undefined,
   warn: (m: string) => log(`  warn: ${m}`),
   error: (m: string) => log(`  error: ${m}`),
 };
-
-function positiveInt(name: string, fallback: number): number {
-  const raw = process.env[name];
-  if (raw === undefined || raw === '') return fallback;
-  const value = Number(raw);
-  if (!Number.isInteger(value) || value < 1)
-    throw new Error(`${name} must be a positive integer, got '${raw}'`);
-  return value;
-}
 
 const ms = (v: number): string => `${v.toFixed(3)} ms`;
 const verdict = (ok: boolean): string => (ok ? 'met' : 'NOT met');
@@ -168,12 +159,7 @@ async function sandboxFigures(
     median(boot),
     TARGETS.coldStartMs,
   );
-  row(
-    `first call of a new tenant (pool start + call)`,
-    firstCall,
-    'naive process per call',
-    median(naive),
-  );
+  row(`first call of a new tenant (pool start + call)`, firstCall, 'naive process per call', median(naive));
 }
 
 function chainYaml(name: string, body: (i: number) => string[]): string {
@@ -204,6 +190,7 @@ async function workflowFigures(address: string, code: string): Promise<void> {
     limits: DEFAULT_SANDBOX_LIMITS,
     allowedHosts: [],
     credentialSlots: [],
+    requireOsSandbox: false,
   };
   const host: PluginHost = {
     load: async () => loaded,
