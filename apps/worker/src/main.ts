@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
 import { bundleWardenWorkflows, type EngineLogger } from '@warden/engine';
-import { SandboxManager, createFetchBroker, type CredentialResolver } from '@warden/sandbox';
+import { SandboxManager, createFetchBroker, withFetchQuota, type CredentialResolver } from '@warden/sandbox';
 import { Registry } from 'prom-client';
 import { createJsonLogger } from './logger';
 import { startMetricsServer } from './metrics-server';
@@ -53,7 +53,7 @@ async function main(): Promise<void> {
   // Plugin code runs in per-tenant pools of sandbox processes, never in this process.
   const metrics = new Registry();
   const sandbox = new SandboxManager({
-    broker: createFetchBroker({ credentials: NO_CREDENTIAL_STORE }),
+    broker: withFetchQuota(createFetchBroker({ credentials: NO_CREDENTIAL_STORE })),
     logger,
     requireOsSandbox: config.requireOsSandbox,
     metrics,

@@ -36,6 +36,8 @@ export interface SandboxCapabilities {
   /** Exact host names ctx.fetch may reach: the manifest's hosts intersected with tenant policy. */
   allowedHosts: string[];
   credentials: CredentialBinding[];
+  /** The tenant's quota of plugin fetches per minute (all its plugins on this worker); absent = none. */
+  fetchesPerMinute?: number;
 }
 
 /** The plugin code to run, exactly as stored and verified (content-addressed by digest). */

@@ -40,6 +40,7 @@ export { createLauncher, type Launcher, type LauncherOptions } from './host/laun
 export { childBundlePath, isolatedVmNativePath } from './host/bundle';
 export {
   createFetchBroker,
+  withFetchQuota,
   DEFAULT_FETCH_BROKER_LIMITS,
   createAddressPolicy,
   FetchNetworkError,

@@ -26,3 +26,4 @@ export { FetchNetworkError } from './denied';
 export { maskSecrets, REDACTED, MIN_MASKED_SECRET_LENGTH, type MaskOptions } from './mask';
 export { systemResolver, type HostResolver, type ResolvedAddress } from './resolve';
 export { checkTarget, hostKeys, type FetchTarget } from './target';
+export { withFetchQuota } from './fetch-quota';
