@@ -13,7 +13,12 @@ import { DefaultLogger, NativeConnection, Runtime, type Worker } from '@temporal
 import type { BuiltInRoleKey } from '@warden/authz';
 import { createWardenWorker, type PluginHost } from '@warden/engine';
 import { prepareDatabase, TenantRepository, UserRepository, type NewTenant } from '@warden/persistence';
-import { SandboxManager, createFetchBroker } from '@warden/sandbox';
+import {
+  SandboxManager,
+  createFetchBroker,
+  withFetchQuota,
+  type SandboxManagerOptions,
+} from '@warden/sandbox';
 import { DataSource } from 'typeorm';
 import { createApp } from '../apps/api/src/app';
 import { Sessions } from '../apps/api/src/auth/sessions';
@@ -61,8 +66,15 @@ export interface ApiHarness {
   call<T = unknown>(method: string, path: string, opts?: RequestOptions): Promise<HttpResult<T>>;
   /** Another tenant (pooled unless said otherwise), created directly in the registry. */
   createTenant(input?: Partial<NewTenant>): Promise<TestTenant>;
-  /** A worker on that tenant's queue (the harness's own tenant has one with `worker: true`). */
-  startWorkerFor(tenant: TestTenant): Promise<void>;
+  /**
+   * A worker on that tenant's queue (the harness's own tenant has one with `worker: true`). With
+   * `sandboxOptions`, its plugins run in a sandbox of their own built with them (say, a bwrap path
+   * that does not exist).
+   */
+  startWorkerFor(
+    tenant: TestTenant,
+    sandboxOptions?: Omit<SandboxManagerOptions, 'broker' | 'logger'>,
+  ): Promise<void>;
   /** A user with these roles in `tenant` (default: the harness tenant), signed in. */
   createUser(
     roles: (BuiltInRoleKey | string)[],
@@ -145,11 +157,25 @@ export async function startApiHarness(
   // The worker's plugin host, as apps/worker builds it: the real sandbox, no verified-plugin cache
   // (tests change the registry under it).
   let sandbox: SandboxManager | undefined;
-  const pluginHost = (): PluginHost => {
-    sandbox ??= new SandboxManager({ broker: createFetchBroker(), logger: quietSandboxLogger });
-    return createPluginHost({ dataSource, sandbox, platformKeys: [], cacheTtlMs: 0 });
+  const ownSandboxes: SandboxManager[] = [];
+  const pluginHost = (sandboxOptions?: Omit<SandboxManagerOptions, 'broker' | 'logger'>): PluginHost => {
+    let workerSandbox: SandboxManager;
+    if (sandboxOptions === undefined) {
+      workerSandbox = sandbox ??= new SandboxManager({
+        broker: withFetchQuota(createFetchBroker()),
+        logger: quietSandboxLogger,
+      });
+    } else {
+      workerSandbox = new SandboxManager({
+        ...sandboxOptions,
+        broker: withFetchQuota(createFetchBroker()),
+        logger: quietSandboxLogger,
+      });
+      ownSandboxes.push(workerSandbox);
+    }
+    return createPluginHost({ dataSource, sandbox: workerSandbox, platformKeys: [], cacheTtlMs: 0 });
   };
-  const startWorkerFor = async (tenant: TestTenant): Promise<void> => {
+  const startWorkerFor: ApiHarness['startWorkerFor'] = async (tenant, sandboxOptions) => {
     workerConnection ??= await NativeConnection.connect({ address: temporalAddress });
     const bundle = process.env.WARDEN_WORKFLOW_BUNDLE;
     const worker = await createWardenWorker({
@@ -158,7 +184,7 @@ export async function startApiHarness(
       tenantId: tenant.id,
       ...(bundle ? { workflowBundle: { codePath: bundle } } : {}),
       shutdownGraceTime: '1s',
-      plugins: pluginHost(),
+      plugins: pluginHost(sandboxOptions),
     });
     workers.push({ worker, running: worker.run() });
   };
@@ -206,6 +232,7 @@ export async function startApiHarness(
       await Promise.all(workers.map((w) => w.running));
       await workerConnection?.close();
       sandbox?.close();
+      for (const own of ownSandboxes) own.close();
       await temporalConnection.close();
       await app.close();
     },

@@ -74,66 +74,79 @@ describe('plugin steps in real runs', () => {
   let workflowId: string;
   let digest: string;
 
-  const run = async (inputs: Record<string, unknown>): Promise<RunView> => {
-    const started = await api.call<{ runId: string }>('POST', `/v1/workflows/${workflowId}/runs`, {
+  const startRun = async (inputs: Record<string, unknown>, workflow = workflowId): Promise<string> => {
+    const started = await api.call<{ runId: string }>('POST', `/v1/workflows/${workflow}/runs`, {
       json: { inputs },
     });
     expect(started.status).toBe(202);
+    return started.body.runId;
+  };
+  const waitFor = async (runId: string, done: (view: RunView) => boolean): Promise<RunView> => {
     for (const deadline = Date.now() + 60_000; Date.now() < deadline;) {
-      const view = await api.call<RunView>('GET', `/v1/runs/${started.body.runId}`);
-      if (TERMINAL.has(view.body.status)) return view.body;
-      await new Promise((resolve) => setTimeout(resolve, 200));
+      const view = await api.call<RunView>('GET', `/v1/runs/${runId}`);
+      if (done(view.body)) return view.body;
+      await new Promise((resolve) => setTimeout(resolve, 100));
     }
-    throw new Error(`run ${started.body.runId} did not finish`);
+    throw new Error(`run ${runId} did not get there in time`);
+  };
+  const run = async (inputs: Record<string, unknown>): Promise<RunView> =>
+    waitFor(await startRun(inputs), (view) => TERMINAL.has(view.status));
+
+  /** Registers a signed version of `manifest`/`source` and makes it ACTIVE. */
+  const publish = async (manifest: PluginManifest, source: string): Promise<string> => {
+    const signedDigest = pluginDigest(manifest, source);
+    const registered = await api.call('POST', '/v1/plugins', {
+      json: {
+        manifest,
+        source,
+        signature: { keyId: key.keyId, signature: signPluginDigest(signedDigest, key.privateKeyPem) },
+      },
+    });
+    expect(registered.status).toBe(201);
+    const activated = await api.call(
+      'POST',
+      `/v1/plugins/${manifest.id}/versions/${manifest.version}/status`,
+      {
+        json: { status: 'ACTIVE' },
+      },
+    );
+    expect(activated.status).toBe(200);
+    return signedDigest;
+  };
+
+  const saveWorkflow = async (lines: string[]): Promise<string> => {
+    const workflow = await api.call<{ id: string }>('POST', '/v1/workflows', {
+      json: { source: lines.join('\n') },
+    });
+    expect(workflow.status).toBe(201);
+    return workflow.body.id;
   };
 
   beforeAll(async () => {
     api = await startApiHarness({ worker: true });
-    expect(
-      (await api.call('POST', '/v1/plugin-keys', { json: { name: 'ci', publicKeyPem: key.publicKeyPem } }))
-        .status,
-    ).toBe(201);
-    const manifest = aManifest(pluginId, '1.0.0');
-    digest = pluginDigest(manifest, SOURCE);
-    const registered = await api.call('POST', '/v1/plugins', {
-      json: {
-        manifest,
-        source: SOURCE,
-        signature: { keyId: key.keyId, signature: signPluginDigest(digest, key.privateKeyPem) },
-      },
+    const trusted = await api.call('POST', '/v1/plugin-keys', {
+      json: { name: 'ci', publicKeyPem: key.publicKeyPem },
     });
-    expect(registered.status).toBe(201);
-    expect(
-      (
-        await api.call('POST', `/v1/plugins/${pluginId}/versions/1.0.0/status`, {
-          json: { status: 'ACTIVE' },
-        })
-      ).status,
-    ).toBe(200);
-    const workflow = await api.call<{ id: string }>('POST', '/v1/workflows', {
-      json: {
-        source: [
-          `name: greet-${pluginId}`,
-          'version: 1',
-          'inputs:',
-          '  who: { type: string }',
-          '  spin: { type: boolean, default: false }',
-          'steps:',
-          '  - id: greet',
-          '    type: plugin',
-          `    plugin: "${pluginId}@^1.0"`,
-          '    with: { who: "{{ inputs.who }}", spin: "{{ inputs.spin }}" }',
-          '    config: { punctuation: "!" }',
-          '  - id: shout',
-          '    type: transform',
-          '    depends_on: [greet]',
-          '    output: { text: "{{ steps.greet.outputs.greeting }}", n: "{{ steps.greet.outputs.length }}" }',
-          '',
-        ].join('\n'),
-      },
-    });
-    expect(workflow.status).toBe(201);
-    workflowId = workflow.body.id;
+    expect(trusted.status).toBe(201);
+    digest = await publish(aManifest(pluginId, '1.0.0'), SOURCE);
+    workflowId = await saveWorkflow([
+      `name: greet-${pluginId}`,
+      'version: 1',
+      'inputs:',
+      '  who: { type: string }',
+      '  spin: { type: boolean, default: false }',
+      'steps:',
+      '  - id: greet',
+      '    type: plugin',
+      `    plugin: "${pluginId}@^1.0"`,
+      '    with: { who: "{{ inputs.who }}", spin: "{{ inputs.spin }}" }',
+      '    config: { punctuation: "!" }',
+      '  - id: shout',
+      '    type: transform',
+      '    depends_on: [greet]',
+      '    output: { text: "{{ steps.greet.outputs.greeting }}", n: "{{ steps.greet.outputs.length }}" }',
+      '',
+    ]);
   });
   afterAll(async () => {
     await api.close();
@@ -200,5 +213,41 @@ describe('plugin steps in real runs', () => {
       await db.end();
     }
     expect((await run({ who: 'Eve' })).steps[0]?.outputs).toMatchObject({ greeting: 'Hello Eve!' });
+  });
+
+  it('kills the sandbox job when the run is cancelled while the plugin waits', async () => {
+    const waiterId = `acme.waiter-${randomUUID().slice(0, 8)}`;
+    await publish(
+      {
+        ...aManifest(waiterId, '1.0.0'),
+        capabilities: { hosts: [], credentials: [], limits: { timeoutMs: 30_000 } },
+      },
+      'export default { run() { return new Promise(() => {}); } };\n',
+    );
+    const waiting = await saveWorkflow([
+      `name: wait-${waiterId}`,
+      'version: 1',
+      'steps:',
+      '  - id: wait',
+      '    type: plugin',
+      `    plugin: "${waiterId}@^1"`,
+      '    with: { who: nobody }',
+      '',
+    ]);
+    const runId = await startRun({}, waiting);
+    await waitFor(runId, (view) => view.steps[0]?.status === 'running');
+    const cancelledAt = Date.now();
+    expect((await api.call('POST', `/v1/runs/${runId}/cancel`, { json: {} })).status).toBe(202);
+    const view = await waitFor(runId, (v) => TERMINAL.has(v.status));
+    expect(view.status).toBe('cancelled');
+    // Well before the plugin's own 30 s deadline: the sandbox job was aborted, and audited so.
+    expect(Date.now() - cancelledAt).toBeLessThan(10_000);
+    const events = await api.call<{ items: { outcome: string; details: Record<string, unknown> }[] }>(
+      'GET',
+      '/v1/audit?action=plugin.execute',
+    );
+    expect(
+      events.body.items.some((e) => e.details.runId === runId && e.details.outcome === 'cancelled'),
+    ).toBe(true);
   });
 });

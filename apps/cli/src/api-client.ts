@@ -55,7 +55,34 @@ export interface RunView {
   error: { code: string; message: string; stepId?: string } | null;
 }
 
-/** The few calls `warden run` makes, over HTTP with fetch. */
+export interface PluginSubmission {
+  manifest: unknown;
+  source: string;
+  language: 'javascript' | 'typescript';
+  signature?: { keyId: string; signature: string };
+}
+
+export interface PluginWritten {
+  id: string;
+  version: string;
+  status: string;
+  digest: string;
+  signingKeyId: string | null;
+}
+
+export interface PluginVersionView {
+  version: string;
+  status: string;
+  digest: string;
+  signingKeyId: string | null;
+}
+
+export interface PublisherKeyView {
+  keyId: string;
+  name: string;
+}
+
+/** The few calls `warden run` and `warden plugin` make, over HTTP with fetch. */
 export class ApiClient {
   private readonly baseUrl: string;
 
@@ -102,6 +129,30 @@ export class ApiClient {
     return this.request('GET', `/v1/runs/${encodeURIComponent(runId)}`);
   }
 
+  registerPlugin(submission: PluginSubmission): Promise<PluginWritten> {
+    return this.request('POST', '/v1/plugins', jsonBody(submission));
+  }
+
+  addPluginVersion(pluginId: string, submission: PluginSubmission): Promise<PluginWritten> {
+    return this.request('PUT', `/v1/plugins/${encodeURIComponent(pluginId)}`, jsonBody(submission));
+  }
+
+  setPluginVersionStatus(
+    pluginId: string,
+    version: string,
+    status: 'ACTIVE' | 'DEPRECATED',
+  ): Promise<PluginVersionView> {
+    return this.request(
+      'POST',
+      `/v1/plugins/${encodeURIComponent(pluginId)}/versions/${encodeURIComponent(version)}/status`,
+      jsonBody({ status }),
+    );
+  }
+
+  trustPublisherKey(name: string, publicKeyPem: string): Promise<PublisherKeyView> {
+    return this.request('POST', '/v1/plugin-keys', jsonBody({ name, publicKeyPem }));
+  }
+
   runUrl(runId: string): string {
     return `${this.baseUrl}/v1/runs/${runId}`;
   }
@@ -132,6 +183,10 @@ export class ApiClient {
     if (!response.ok) throw toApiError(response.status, parsed);
     return parsed as T;
   }
+}
+
+function jsonBody(value: unknown): { text: string; contentType: string } {
+  return { text: JSON.stringify(value), contentType: 'application/json' };
 }
 
 function mediaType(format: 'yaml' | 'json'): string {

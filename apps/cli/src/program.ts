@@ -2,6 +2,7 @@ import { Command } from 'commander';
 import { registerAdminCommand } from './commands/admin';
 import { registerDevCommand } from './commands/dev';
 import { registerPlanCommand } from './commands/plan';
+import { registerPluginCommand } from './commands/plugin';
 import { registerRunCommand } from './commands/run';
 import { registerValidateCommand } from './commands/validate';
 import type { Output } from './output';
@@ -22,5 +23,6 @@ export function createProgram(output: Output): Command {
   registerRunCommand(program, output);
   registerDevCommand(program);
   registerAdminCommand(program, output);
+  registerPluginCommand(program, output);
   return program;
 }

@@ -1,7 +1,8 @@
 /**
  * The worker's side of plugin steps: reads the pinned version from the registry, checks that the
  * stored manifest and source still hash to the pinned digest and that a trusted key signed it,
- * compiles that exact source, runs it in the tenant's sandbox pool and audits the execution.
+ * compiles that exact source, runs it in the tenant's sandbox pool and audits the execution. The
+ * tenant's plugin policy, read with the version, narrows the hosts and may require bubblewrap.
  */
 import { AuditLog } from '@warden/audit';
 import {
@@ -11,7 +12,12 @@ import {
   type PluginHost,
   type PluginPin,
 } from '@warden/engine';
-import { PluginRepository, withTenant } from '@warden/persistence';
+import {
+  DEFAULT_TENANT_PLUGIN_POLICY,
+  PluginRepository,
+  TenantRepository,
+  withTenant,
+} from '@warden/persistence';
 import {
   compilePluginSource,
   newTenantSchemaAjv,
@@ -21,6 +27,7 @@ import {
 } from '@warden/plugins';
 import { effectiveLimits, type SandboxJob, type SandboxManager, type SandboxResult } from '@warden/sandbox';
 import type { DataSource } from 'typeorm';
+import { grantedNetwork } from './plugin-policy';
 
 export interface PublisherKey {
   keyId: string;
@@ -32,7 +39,10 @@ export interface PluginHostDeps {
   sandbox: SandboxManager;
   /** Keys every tenant trusts (WARDEN_PLATFORM_PUBLISHER_KEYS). */
   platformKeys: readonly PublisherKey[];
-  /** How long a verified version is reused before it is read and verified again. */
+  /**
+   * How long a verified version is reused before it is read and verified again; also how long a
+   * change of the tenant's plugin policy may take to reach this worker.
+   */
   cacheTtlMs?: number;
 }
 
@@ -55,6 +65,7 @@ function schemaChecker(
 
 export function createPluginHost(deps: PluginHostDeps): PluginHost {
   const repository = new PluginRepository(deps.dataSource);
+  const tenants = new TenantRepository(deps.dataSource);
   const cache = new Map<string, CacheEntry>();
   const ttl = deps.cacheTtlMs ?? 30_000;
   // The same dialect and formats the registry checked the manifest's schemas with.
@@ -62,11 +73,13 @@ export function createPluginHost(deps: PluginHostDeps): PluginHost {
 
   async function verify(tenantId: string, pin: PluginPin): Promise<LoadedPlugin> {
     const scope = { tenantId };
-    const { stored, tenantKeys } = await withTenant(deps.dataSource, scope, async (tx) => ({
+    const { stored, tenantKeys, policy } = await withTenant(deps.dataSource, scope, async (tx) => ({
       stored: await repository.loadVersionByDigest(tx, pin.id, pin.version, pin.digest),
       tenantKeys: await repository.trustedKeys(tx),
+      policy: await tenants.pluginPolicy(tx),
     }));
     const name = `${pin.id}@${pin.version}`;
+    if (policy === undefined) throw new PluginLoadError(`tenant ${tenantId} does not exist`);
     if (stored === undefined) throw new PluginLoadError(`plugin ${name} is not in this tenant's registry`);
     const manifest = stored.manifest as PluginManifest;
     const digest = pluginDigest(manifest, stored.source);
@@ -89,6 +102,17 @@ export function createPluginHost(deps: PluginHostDeps): PluginHost {
     if (!verifyPluginSignature(digest, stored.signature, key.publicKeyPem)) {
       throw new PluginLoadError(`plugin ${name}: the signature does not verify against key ${key.keyId}`);
     }
+    const network = grantedNetwork(
+      {
+        hosts: manifest.capabilities.hosts,
+        credentialSlots: manifest.capabilities.credentials.map((slot) => ({
+          name: slot.name,
+          hosts: [...slot.hosts],
+          inject: slot.inject,
+        })),
+      },
+      policy,
+    );
     return {
       pin,
       code: compilePluginSource(stored.source, stored.language),
@@ -96,16 +120,17 @@ export function createPluginHost(deps: PluginHostDeps): PluginHost {
       outputSchema: manifest.outputSchema as Record<string, unknown>,
       checkInput: schemaChecker(ajv, manifest.inputSchema as object),
       limits: effectiveLimits(manifest.capabilities.limits ?? {}),
-      allowedHosts: [...manifest.capabilities.hosts],
-      credentialSlots: manifest.capabilities.credentials.map((slot) => ({
-        name: slot.name,
-        hosts: [...slot.hosts],
-        inject: slot.inject,
-      })),
+      allowedHosts: network.allowedHosts,
+      credentialSlots: network.credentialSlots,
+      requireOsSandbox: policy.requireOsSandbox,
+      // Rows written before the quota existed carry no value: the default applies.
+      fetchesPerMinute: policy.fetchesPerMinute ?? DEFAULT_TENANT_PLUGIN_POLICY.fetchesPerMinute,
     };
   }
 
   return {
+    // The entry holds the policy it was built with; it expires with the TTL, so a policy change
+    // applies to this tenant's next load after that at the latest.
     async load(tenantId, pin) {
       const key = `${tenantId}:${pin.id}@${pin.version}:${pin.digest}`;
       const hit = cache.get(key);

@@ -33,7 +33,9 @@ export {
   TenantEntity,
   TENANT_ISOLATIONS,
   DEFAULT_TENANT_QUOTAS,
+  DEFAULT_TENANT_PLUGIN_POLICY,
   type TenantIsolation,
+  type TenantPluginPolicy,
   type TenantQuotas,
 } from './entities/tenant.entity';
 export { WorkflowEntity } from './entities/workflow.entity';

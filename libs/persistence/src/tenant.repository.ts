@@ -2,15 +2,18 @@ import { randomUUID } from 'node:crypto';
 import type { SecurityProfile } from '@warden/definition';
 import type { DataSource } from 'typeorm';
 import {
+  DEFAULT_TENANT_PLUGIN_POLICY,
   DEFAULT_TENANT_QUOTAS,
   TenantEntity,
   type TenantIsolation,
+  type TenantPluginPolicy,
   type TenantQuotas,
 } from './entities/tenant.entity';
 import { isUuid } from './ids';
 import { insertedRows } from './insert-result';
 import { PersistenceError } from './persistence.errors';
 import { withTenant, type TenantTransaction } from './tenant-db';
+import type { TenantScope } from './tenant-scope';
 
 export interface NewTenant {
   slug: string;
@@ -20,11 +23,12 @@ export interface NewTenant {
   region?: string;
   quotas?: TenantQuotas;
   mfaRequiredRoles?: string[];
+  pluginPolicy?: TenantPluginPolicy;
 }
 
 /** What an administrator may change after creation (slug, isolation and namespace are fixed). */
 export type TenantPolicyUpdate = Partial<
-  Pick<TenantEntity, 'name' | 'maxProfile' | 'region' | 'quotas' | 'mfaRequiredRoles'>
+  Pick<TenantEntity, 'name' | 'maxProfile' | 'region' | 'quotas' | 'mfaRequiredRoles' | 'pluginPolicy'>
 >;
 
 /** DNS-label rules, because the slug becomes part of a Temporal namespace and task queue names (the engine's TENANT_SLUG_PATTERN). */
@@ -69,6 +73,7 @@ export class TenantRepository {
         region: input.region ?? 'local',
         quotas: input.quotas ?? { ...DEFAULT_TENANT_QUOTAS },
         mfaRequiredRoles: input.mfaRequiredRoles ?? [],
+        pluginPolicy: input.pluginPolicy ?? { ...DEFAULT_TENANT_PLUGIN_POLICY },
       });
       const inserted = await tx.manager
         .createQueryBuilder()
@@ -119,6 +124,20 @@ export class TenantRepository {
 
   async findBySlug(slug: string): Promise<TenantEntity | undefined> {
     return (await this.dataSource.manager.findOneBy(TenantEntity, { slug })) ?? undefined;
+  }
+
+  /**
+   * The scope's tenant's plugin policy; given a TenantTransaction, read in it (the worker reads it
+   * with the plugin version it loads). Undefined when there is no such tenant.
+   */
+  async pluginPolicy(scope: TenantScope): Promise<TenantPluginPolicy | undefined> {
+    return withTenant(this.dataSource, scope, async (tx) => {
+      const tenant = await tx.manager.findOne(TenantEntity, {
+        where: { id: tx.tenantId },
+        select: { id: true, pluginPolicy: true },
+      });
+      return tenant?.pluginPolicy;
+    });
   }
 
   /** The tenants the shared worker pool serves, by slug. */

@@ -18,6 +18,8 @@ export interface PluginTestJob {
   config: unknown;
   /** What the manifest asks for; the runner clamps to the platform's caps. */
   limits: PluginLimits;
+  /** The tenant's policy: never run without the OS sandbox. */
+  requireOsSandbox: boolean;
 }
 
 export interface PluginTestLog {

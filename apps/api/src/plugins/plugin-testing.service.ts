@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { compilePluginSource } from '@warden/plugins';
-import { PluginRepository, type TenantScope } from '@warden/persistence';
+import { PluginRepository, TenantRepository, type TenantScope } from '@warden/persistence';
 import type { AuditContext } from '../audit/audit-context';
 import { AuditTrail } from '../audit/audit-trail';
 import type { ProblemDetail } from '../http/api-error';
@@ -21,6 +21,7 @@ export class PluginTestingService {
   constructor(
     private readonly registry: PluginsService,
     private readonly plugins: PluginRepository,
+    private readonly tenants: TenantRepository,
     private readonly schemas: PluginSchemas,
     private readonly audit: AuditTrail,
     @Inject(PLUGIN_TEST_RUNNER) private readonly runner: PluginTestRunner,
@@ -71,6 +72,8 @@ export class PluginTestingService {
       input: request.input,
       config: request.config ?? {},
       limits: manifest.capabilities.limits ?? {},
+      // A tenant that forbids running plugins without bubblewrap forbids test runs too.
+      requireOsSandbox: (await this.tenants.pluginPolicy(scope))?.requireOsSandbox ?? false,
     });
     const ok = !('error' in outcome);
     await this.audit.recordAfter(scope, audit, {

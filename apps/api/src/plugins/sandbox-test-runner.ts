@@ -37,13 +37,17 @@ export class SandboxPluginTestRunner implements PluginTestRunner, OnModuleDestro
         config: job.config,
         limits: effectiveLimits(requested),
         capabilities: { allowedHosts: [], credentials: [] },
+        requireOsSandbox: job.requireOsSandbox,
       });
       return { output: result.output, logs: result.logs, usage: result.usage };
     } catch (err) {
       if (!(err instanceof SandboxFailure)) throw err;
       if (err.kind === 'sandbox-unavailable') {
         this.logger.error(`sandbox unavailable: ${err.message}`);
-        throw new RegistryError('sandbox_unavailable', 'the sandbox could not run the plugin; try again');
+        throw new RegistryError(
+          'sandbox_unavailable',
+          `the sandbox could not run the plugin: ${err.message}`,
+        );
       }
       return {
         error: { kind: err.kind, message: err.message },

@@ -58,7 +58,7 @@ export class TenantsController {
   @HttpCode(200)
   @RequirePermission('tenant:manage', { resourceParam: 'tenantId', platformAdmin: true })
   @ApiOperation({
-    summary: "Change a tenant's name, quotas, security ceiling or MFA policy (platform admins)",
+    summary: "Change a tenant's name, quotas, security ceiling, MFA or plugin policy (platform admins)",
   })
   @ApiParam({ name: 'tenantId', format: 'uuid' })
   @ApiBody({ schema: updateTenantBody.schema })

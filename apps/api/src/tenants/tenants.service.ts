@@ -4,6 +4,7 @@ import { isBuiltInRoleKey } from '@warden/authz';
 import { ensureNamespace } from '@warden/engine';
 import {
   CustomRoleRepository,
+  DEFAULT_TENANT_PLUGIN_POLICY,
   PersistenceError,
   TenantRepository,
   UserRepository,
@@ -49,7 +50,11 @@ export class TenantsService {
       ? await adminSetPasswordHash(body.owner.password, body.owner.email, 'owner.password')
       : undefined;
     try {
-      return await this.store.createWith(body, async (tx, tenant) => {
+      const { pluginPolicy, ...fields } = body;
+      const input = pluginPolicy
+        ? { ...fields, pluginPolicy: { ...DEFAULT_TENANT_PLUGIN_POLICY, ...pluginPolicy } }
+        : fields;
+      return await this.store.createWith(input, async (tx, tenant) => {
         const owner =
           body.owner && passwordHash !== undefined
             ? await this.users.create(tx, {
@@ -70,6 +75,7 @@ export class TenantsService {
             region: tenant.region,
             quotas: tenant.quotas,
             mfaRequiredRoles: tenant.mfaRequiredRoles,
+            pluginPolicy: tenant.pluginPolicy,
             ownerUserId: owner?.id ?? null,
           },
         });
@@ -101,6 +107,9 @@ export class TenantsService {
         if (body.name !== undefined) changes.name = body.name;
         if (body.maxProfile !== undefined) changes.maxProfile = body.maxProfile;
         if (body.quotas !== undefined) changes.quotas = { ...current.quotas, ...body.quotas };
+        if (body.pluginPolicy !== undefined) {
+          changes.pluginPolicy = { ...current.pluginPolicy, ...body.pluginPolicy };
+        }
         if (body.mfaRequiredRoles !== undefined) {
           await this.assertRolesExist(current, body.mfaRequiredRoles);
           changes.mfaRequiredRoles = body.mfaRequiredRoles;
@@ -150,7 +159,7 @@ export class TenantsService {
 }
 
 function changedFields(before: TenantEntity, after: TenantEntity): Record<string, unknown> {
-  const fields = ['name', 'maxProfile', 'quotas', 'mfaRequiredRoles'] as const;
+  const fields = ['name', 'maxProfile', 'quotas', 'mfaRequiredRoles', 'pluginPolicy'] as const;
   const changes: Record<string, { from: unknown; to: unknown }> = {};
   for (const field of fields) {
     if (JSON.stringify(before[field]) !== JSON.stringify(after[field])) {

@@ -49,7 +49,12 @@ export interface LoadedPlugin {
   limits: SandboxLimits;
   /** The manifest's hosts intersected with the tenant's policy. */
   allowedHosts: string[];
+  /** Each slot's hosts intersected with the tenant's policy, like allowedHosts. */
   credentialSlots: PluginCredentialSlot[];
+  /** Tenant policy: the sandbox refuses the job rather than run it without bubblewrap. */
+  requireOsSandbox: boolean;
+  /** The tenant's quota of plugin fetches per minute (absent: none). */
+  fetchesPerMinute?: number;
 }
 
 export type PluginOutcome = 'ok' | SandboxFailureKind;
@@ -153,10 +158,12 @@ export function createRunPlugin(host: PluginHost | undefined, logger: EngineLogg
       capabilities: {
         allowedHosts: plugin.allowedHosts,
         credentials: bindCredentials(plugin.credentialSlots, input.credentials),
+        ...(plugin.fetchesPerMinute === undefined ? {} : { fetchesPerMinute: plugin.fetchesPerMinute }),
       },
       runId: input.runId,
       stepId: input.stepId,
       signal: ctx.cancellationSignal,
+      requireOsSandbox: plugin.requireOsSandbox,
     };
     const record = (outcome: PluginOutcome, result?: SandboxResult, usage?: Partial<SandboxUsage>) =>
       host.record({

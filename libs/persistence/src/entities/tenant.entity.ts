@@ -17,6 +17,25 @@ export const DEFAULT_TENANT_QUOTAS: TenantQuotas = {
   apiRequestsPerMinute: 6000,
 };
 
+/** What a tenant allows its plugins, on top of what each plugin's manifest declares. */
+export interface TenantPluginPolicy {
+  /** Refuse to run a plugin on a worker where bubblewrap cannot start (no unconfined fallback). */
+  requireOsSandbox: boolean;
+  /**
+   * Hosts ctx.fetch may reach, intersected with each manifest's hosts: null leaves the manifest's
+   * list as it is, [] takes the network away from every plugin of the tenant.
+   */
+  allowedHosts: string[] | null;
+  /** ctx.fetch calls all the tenant's plugins may make per minute, counted per worker process. */
+  fetchesPerMinute: number;
+}
+
+export const DEFAULT_TENANT_PLUGIN_POLICY: TenantPluginPolicy = {
+  requireOsSandbox: false,
+  allowedHosts: null,
+  fetchesPerMinute: 600,
+};
+
 /**
  * The tenant registry. Not tenant-owned data (no row-level security): the API resolves a tenant
  * by slug at sign-in and workers list the pooled tenants before any tenant is in scope.
@@ -55,6 +74,9 @@ export class TenantEntity {
   /** Role keys whose holders must use MFA to sign in. */
   @Column({ name: 'mfa_required_roles', type: 'text', array: true, default: () => `'{}'` })
   mfaRequiredRoles!: string[];
+
+  @Column({ name: 'plugin_policy', type: 'jsonb', default: DEFAULT_TENANT_PLUGIN_POLICY })
+  pluginPolicy!: TenantPluginPolicy;
 
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt!: Date;

@@ -15,12 +15,16 @@ const CURRENT_TENANT = `NULLIF(current_setting('warden.tenant_id', true), '')::u
  * publisher keys a tenant trusts, and the plugin version each workflow version pinned. Every table
  * is tenant-owned, under the same forced row-level security as the others. What the application
  * role may change (only a version's status, a plugin's display fields and deletion mark, a key's
- * revocation) is granted column by column in app-role.ts.
+ * revocation) is granted column by column in app-role.ts. Tenants get a plugin policy: whether
+ * plugins may run without bubblewrap, and which hosts their plugins may reach at most.
  */
 export class PluginRegistry1732435200000 implements MigrationInterface {
   name = 'PluginRegistry1732435200000';
 
   async up(q: QueryRunner): Promise<void> {
+    await q.query(`
+      ALTER TABLE "tenants" ADD COLUMN "plugin_policy" jsonb NOT NULL
+        DEFAULT '{"requireOsSandbox":false,"allowedHosts":null,"fetchesPerMinute":600}'`);
     await q.query(`
       CREATE TABLE "plugins" (
         "id" uuid NOT NULL,
@@ -124,5 +128,6 @@ export class PluginRegistry1732435200000 implements MigrationInterface {
   async down(q: QueryRunner): Promise<void> {
     // Dropping a table drops its policies and indexes with it; dependants first.
     for (const table of [...PLUGIN_TABLES].reverse()) await q.query(`DROP TABLE "${table}"`);
+    await q.query(`ALTER TABLE "tenants" DROP COLUMN "plugin_policy"`);
   }
 }
