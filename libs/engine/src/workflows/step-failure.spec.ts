@@ -47,6 +47,7 @@ describe('toStepFailure', () => {
   test.each([
     ['Plugin:timeout', 'plugin_timeout'],
     ['Plugin:output-too-large', 'plugin_output_too_large'],
+    ['Plugin:plugin-error', 'plugin_error'],
     ['PluginUnavailable', 'plugin_unavailable'],
     ['Plugin:../../x', 'activity_failed'],
   ])('maps the plugin failure %s to %s, wrapped or as a local activity raises it', (type, code) => {

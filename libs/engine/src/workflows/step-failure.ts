@@ -30,10 +30,10 @@ export const STEP_ERROR_CODES = {
 /** The fixed codes, plus `plugin_<kind>` for each sandbox failure kind (`plugin_timeout`). */
 export type StepErrorCode = (typeof STEP_ERROR_CODES)[keyof typeof STEP_ERROR_CODES] | `plugin_${string}`;
 
-/** `Plugin:output-too-large` -> `plugin_output_too_large`. */
+/** `Plugin:output-too-large` -> `plugin_output_too_large`; `Plugin:plugin-error` -> `plugin_error`. */
 export function pluginStepErrorCode(type: string): StepErrorCode | undefined {
   if (!type.startsWith(PLUGIN_FAILURE_TYPE_PREFIX)) return undefined;
-  const kind = type.slice(PLUGIN_FAILURE_TYPE_PREFIX.length);
+  const kind = type.slice(PLUGIN_FAILURE_TYPE_PREFIX.length).replace(/^plugin-/, '');
   return /^[a-z-]{1,40}$/.test(kind) ? `plugin_${kind.replace(/-/g, '_')}` : undefined;
 }
 
