@@ -1,8 +1,9 @@
 /**
  * Records Temporal histories of the example workflows into tests/fixtures/histories/, for the
- * replay test (tests/replay.int.spec.ts). Re-record after an intended, compatible change:
+ * replay test (tests/replay.int.spec.ts). Record a new scenario by name (re-recording the others
+ * would replace the histories that guard older workflow code):
  *
- *   node -r @swc-node/register libs/engine/scripts/record-histories.ts
+ *   node -r @swc-node/register libs/engine/scripts/record-histories.ts [scenario ...]
  *
  * Uses TEMPORAL_ADDRESS when set, else starts a throwaway dev server.
  */
@@ -15,6 +16,8 @@ import { Client, Connection, type WorkflowHandle } from '@temporalio/client';
 import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
 import { parseWorkflow, resolveRunInputs } from '@warden/definition';
 import { startTemporalDevServer } from '@warden/devstack';
+import { compilePluginSource } from '@warden/plugins';
+import { createFetchBroker, DEFAULT_SANDBOX_LIMITS, SandboxManager } from '@warden/sandbox';
 import {
   approvalSignal,
   createWardenWorker,
@@ -22,6 +25,8 @@ import {
   taskQueueFor,
   temporalWorkflowIdFor,
   WARDEN_WORKFLOW_TYPE,
+  type LoadedPlugin,
+  type PluginHost,
   type RunArgs,
 } from '../src';
 
@@ -36,6 +41,31 @@ interface Scenario {
   /** Inputs the API would refuse, to record a run that fails inside the workflow. */
   skipInputValidation?: boolean;
   drive?: (handle: WorkflowHandle) => Promise<void>;
+  /** Plugin versions pinned for its steps, as the API pins them when the workflow is saved. */
+  plugins?: RunArgs['plugins'];
+}
+
+/** The example plugin step's plugin, served from memory by the recorder's plugin host. */
+const GREETER_SOURCE = `export default {
+  run(input, ctx) {
+    ctx.log('info', 'greeting ' + input.who);
+    return { greeting: 'Hello ' + input.who + (ctx.config.punctuation ?? '') };
+  },
+};`;
+const GREETER_PIN = { id: 'acme.greeter', version: '1.0.0', digest: 'recorded-greeter' };
+
+function greeterHost(sandbox: SandboxManager): PluginHost {
+  const plugin: LoadedPlugin = {
+    pin: GREETER_PIN,
+    code: compilePluginSource(GREETER_SOURCE, 'javascript'),
+    signingKeyId: 'recorder',
+    checkInput: () => [],
+    limits: DEFAULT_SANDBOX_LIMITS,
+    allowedHosts: [],
+    credentialSlots: [],
+    requireOsSandbox: false,
+  };
+  return { load: async () => plugin, execute: (job) => sandbox.execute(job), record: async () => undefined };
 }
 
 async function untilWaiting(handle: WorkflowHandle, stepId: string): Promise<void> {
@@ -65,6 +95,12 @@ const SCENARIOS: Scenario[] = [
       await untilWaiting(handle, 'request');
       await handle.signal(approvalSignal, { stepId: 'request', decision: 'approve', approver: 'recorder' });
     },
+  },
+  {
+    name: 'plugin-greeting',
+    example: 'plugin-greeting',
+    inputs: () => ({ who: 'Grace' }),
+    plugins: { greet: GREETER_PIN },
   },
   {
     name: 'approval-cancelled',
@@ -113,6 +149,7 @@ async function argsFor(scenario: Scenario, flakyUrl: string): Promise<RunArgs> {
     definition,
     inputs: scenario.skipInputValidation ? provided : resolved.values,
     profile: 'elevated',
+    ...(scenario.plugins ? { plugins: scenario.plugins } : {}),
   };
 }
 
@@ -122,13 +159,21 @@ async function main(): Promise<void> {
   const address = process.env.TEMPORAL_ADDRESS ?? server?.address ?? '';
   const flaky = await startFlakyServer();
   const workerConnection = await NativeConnection.connect({ address });
-  const worker = await createWardenWorker({ connection: workerConnection, tenantId: TENANT });
+  const sandbox = new SandboxManager({ broker: createFetchBroker(), logger: Runtime.instance().logger });
+  const worker = await createWardenWorker({
+    connection: workerConnection,
+    tenantId: TENANT,
+    plugins: greeterHost(sandbox),
+  });
+  const wanted = process.argv.slice(2);
+  const unknown = wanted.filter((name) => !SCENARIOS.some((s) => s.name === name));
+  if (unknown.length > 0) throw new Error(`unknown scenario(s): ${unknown.join(', ')}`);
   const connection = await Connection.connect({ address });
   const client = new Client({ connection });
   await mkdir(OUT_DIR, { recursive: true });
   try {
     await worker.runUntil(async () => {
-      for (const scenario of SCENARIOS) {
+      for (const scenario of SCENARIOS.filter((s) => wanted.length === 0 || wanted.includes(s.name))) {
         const args = await argsFor(scenario, flaky.url);
         const handle = await client.workflow.start(WARDEN_WORKFLOW_TYPE, {
           taskQueue: taskQueueFor(TENANT),
@@ -145,6 +190,7 @@ async function main(): Promise<void> {
       }
     });
   } finally {
+    sandbox.close();
     flaky.close();
     await connection.close();
     await workerConnection.close();
