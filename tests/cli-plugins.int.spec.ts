@@ -3,18 +3,12 @@
  * key, trust it, push and activate a signed plugin, add a version (the PUT path), and see a
  * signature go stale when the source changes after signing.
  */
-import { spawn } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pluginDigest, type PluginManifest } from '@warden/plugins';
-import { REPO_ROOT, startApiHarness, type ApiHarness } from './api-harness';
-
-interface CliResult {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
+import { startApiHarness, type ApiHarness } from './api-harness';
+import { runWarden, type CliResult } from './cli-process';
 
 interface VersionView {
   version: string;
@@ -23,27 +17,9 @@ interface VersionView {
   signingKeyId: string | null;
 }
 
-/** `warden ...` as a child process; asynchronous so the in-process API keeps serving. */
+/** `warden ...` as the signed-in owner. */
 function warden(args: string[], timeoutMs = 30_000): Promise<CliResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['-r', '@swc-node/register', 'apps/cli/src/main.ts', ...args], {
-      cwd: REPO_ROOT,
-      env: { ...process.env, NO_COLOR: '1', WARDEN_TOKEN: api.owner.token },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      reject(new Error(`warden ${args.join(' ')} timed out; stdout: ${stdout} stderr: ${stderr}`));
-    }, timeoutMs);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
-  });
+  return runWarden(args, { WARDEN_TOKEN: api.owner.token }, timeoutMs);
 }
 
 const PLUGIN_ID = 'acme.cli-notify';

@@ -6,28 +6,13 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { TenantPluginPolicy } from '@warden/persistence';
-import {
-  generatePublisherKeyPair,
-  pluginDigest,
-  signPluginDigest,
-  type PluginManifest,
-} from '@warden/plugins';
+import { generatePublisherKeyPair, type PluginManifest } from '@warden/plugins';
 import { createFetchBroker, SandboxManager } from '@warden/sandbox';
 import { DataSource } from 'typeorm';
 import { createPluginHost } from '../apps/worker/src/plugin-host';
 import { startApiHarness, type ApiHarness, type TestTenant, type TestUser } from './api-harness';
+import { publishSigned, runToEnd, type RunView } from './plugin-fixtures';
 
-interface StepView {
-  id: string;
-  status: string;
-  outputs: Record<string, unknown>;
-  error?: { code: string; message: string };
-}
-interface RunView {
-  runId: string;
-  status: string;
-  steps: StepView[];
-}
 interface TenantBody {
   id: string;
   pluginPolicy: TenantPluginPolicy;
@@ -36,7 +21,6 @@ interface ErrorBody {
   error: { code: string; details?: { problems?: { path: string; message: string }[] } };
 }
 
-const TERMINAL = new Set(['succeeded', 'failed', 'cancelled', 'timed_out']);
 const HOST_A = 'a.example.com';
 const HOST_B = 'b.example.com';
 
@@ -83,22 +67,7 @@ async function publishPlugin(
     json: { name: 'ci', publicKeyPem: key.publicKeyPem },
   });
   expect(trusted.status).toBe(201);
-  const manifest = aManifest(pluginId);
-  const digest = pluginDigest(manifest, SOURCE);
-  const registered = await api.call('POST', '/v1/plugins', {
-    token,
-    json: {
-      manifest,
-      source: SOURCE,
-      signature: { keyId: key.keyId, signature: signPluginDigest(digest, key.privateKeyPem) },
-    },
-  });
-  expect(registered.status).toBe(201);
-  const activated = await api.call('POST', `/v1/plugins/${pluginId}/versions/1.0.0/status`, {
-    token,
-    json: { status: 'ACTIVE' },
-  });
-  expect(activated.status).toBe(200);
+  const digest = await publishSigned(api, aManifest(pluginId), SOURCE, key, token);
   const workflow = await api.call<{ id: string }>('POST', '/v1/workflows', {
     token,
     json: {
@@ -120,23 +89,13 @@ async function publishPlugin(
   return { workflowId: workflow.body.id, digest };
 }
 
-async function run(
+function run(
   api: ApiHarness,
   owner: TestUser,
   workflowId: string,
   inputs: Record<string, unknown> = {},
 ): Promise<RunView> {
-  const started = await api.call<{ runId: string }>('POST', `/v1/workflows/${workflowId}/runs`, {
-    token: owner.token,
-    json: { inputs },
-  });
-  expect(started.status).toBe(202);
-  for (const deadline = Date.now() + 60_000; Date.now() < deadline;) {
-    const view = await api.call<RunView>('GET', `/v1/runs/${started.body.runId}`, { token: owner.token });
-    if (TERMINAL.has(view.body.status)) return view.body;
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-  throw new Error(`run ${started.body.runId} did not finish`);
+  return runToEnd(api, workflowId, inputs, owner.token);
 }
 
 describe("the tenant's plugin policy", () => {

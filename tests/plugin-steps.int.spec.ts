@@ -5,29 +5,10 @@
  * changed after signing are refused when the worker loads them.
  */
 import { randomUUID } from 'node:crypto';
-import {
-  generatePublisherKeyPair,
-  pluginDigest,
-  signPluginDigest,
-  type PluginManifest,
-} from '@warden/plugins';
+import { generatePublisherKeyPair, type PluginManifest } from '@warden/plugins';
 import { Client } from 'pg';
 import { startApiHarness, type ApiHarness } from './api-harness';
-
-interface StepView {
-  id: string;
-  status: string;
-  outputs: Record<string, unknown>;
-  error?: { code: string; message: string };
-  attempts?: number;
-}
-interface RunView {
-  runId: string;
-  status: string;
-  steps: StepView[];
-}
-
-const TERMINAL = new Set(['succeeded', 'failed', 'cancelled', 'timed_out']);
+import { publishSigned, runToEnd, startRun, waitForRun, type RunView } from './plugin-fixtures';
 
 function aManifest(id: string, version: string): PluginManifest {
   return {
@@ -74,45 +55,10 @@ describe('plugin steps in real runs', () => {
   let workflowId: string;
   let digest: string;
 
-  const startRun = async (inputs: Record<string, unknown>, workflow = workflowId): Promise<string> => {
-    const started = await api.call<{ runId: string }>('POST', `/v1/workflows/${workflow}/runs`, {
-      json: { inputs },
-    });
-    expect(started.status).toBe(202);
-    return started.body.runId;
-  };
-  const waitFor = async (runId: string, done: (view: RunView) => boolean): Promise<RunView> => {
-    for (const deadline = Date.now() + 60_000; Date.now() < deadline;) {
-      const view = await api.call<RunView>('GET', `/v1/runs/${runId}`);
-      if (done(view.body)) return view.body;
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
-    throw new Error(`run ${runId} did not get there in time`);
-  };
-  const run = async (inputs: Record<string, unknown>): Promise<RunView> =>
-    waitFor(await startRun(inputs), (view) => TERMINAL.has(view.status));
+  const run = (inputs: Record<string, unknown>): Promise<RunView> => runToEnd(api, workflowId, inputs);
 
-  /** Registers a signed version of `manifest`/`source` and makes it ACTIVE. */
-  const publish = async (manifest: PluginManifest, source: string): Promise<string> => {
-    const signedDigest = pluginDigest(manifest, source);
-    const registered = await api.call('POST', '/v1/plugins', {
-      json: {
-        manifest,
-        source,
-        signature: { keyId: key.keyId, signature: signPluginDigest(signedDigest, key.privateKeyPem) },
-      },
-    });
-    expect(registered.status).toBe(201);
-    const activated = await api.call(
-      'POST',
-      `/v1/plugins/${manifest.id}/versions/${manifest.version}/status`,
-      {
-        json: { status: 'ACTIVE' },
-      },
-    );
-    expect(activated.status).toBe(200);
-    return signedDigest;
-  };
+  const publish = (manifest: PluginManifest, source: string): Promise<string> =>
+    publishSigned(api, manifest, source, key);
 
   const saveWorkflow = async (lines: string[]): Promise<string> => {
     const workflow = await api.call<{ id: string }>('POST', '/v1/workflows', {
@@ -234,11 +180,11 @@ describe('plugin steps in real runs', () => {
       '    with: { who: nobody }',
       '',
     ]);
-    const runId = await startRun({}, waiting);
-    await waitFor(runId, (view) => view.steps[0]?.status === 'running');
+    const runId = await startRun(api, waiting);
+    await waitForRun(api, runId, (view) => view.steps[0]?.status === 'running');
     const cancelledAt = Date.now();
     expect((await api.call('POST', `/v1/runs/${runId}/cancel`, { json: {} })).status).toBe(202);
-    const view = await waitFor(runId, (v) => TERMINAL.has(v.status));
+    const view = await waitForRun(api, runId);
     expect(view.status).toBe('cancelled');
     // Well before the plugin's own 30 s deadline: the sandbox job was aborted, and audited so.
     expect(Date.now() - cancelledAt).toBeLessThan(10_000);
