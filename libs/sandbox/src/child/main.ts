@@ -3,6 +3,7 @@
  * `node --no-node-snapshot <bundle> <path of isolated_vm.node> <memoryMb>`. Speaks the line
  * protocol of ../protocol.ts on stdin/stdout; stderr carries diagnostics only.
  */
+import { createRequire } from 'node:module';
 import type IsolatedVM from 'isolated-vm';
 import type { ChildMessage, HostMessage } from '../protocol';
 import { lineSplitter } from '../protocol';
@@ -22,8 +23,8 @@ const memoryMb = Number(memoryArg);
 if (!nativePath || !Number.isInteger(memoryMb) || memoryMb < 8) fail('usage: <isolated_vm.node> <memoryMb>');
 
 // The native module is loaded by absolute path: the bundle carries no node_modules of its own.
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const ivm = (require(nativePath) as { ivm: typeof IsolatedVM }).ivm;
+const loadNative = createRequire(__filename);
+const ivm = (loadNative(nativePath) as { ivm: typeof IsolatedVM }).ivm;
 const runner = new IsolateRunner(
   ivm,
   memoryMb,
