@@ -61,10 +61,26 @@ export type ChildMessage = ReadyMessage | FetchRequestMessage | DoneMessage;
  * Splits a text stream into lines and hands each complete line to `onLine`. The stream must be
  * set to utf8 encoding so multi-byte characters are never split across chunks.
  */
-export function lineSplitter(onLine: (line: string) => void): (chunk: string) => void {
+export function lineSplitter(
+  onLine: (line: string) => void,
+  /** Longest line accepted; past it `onOverflow` runs and the rest of the stream is ignored. */
+  limit?: { maxLineChars: number; onOverflow: () => void },
+): (chunk: string) => void {
   let pending = '';
+  let overflowed = false;
   return (chunk) => {
+    if (overflowed) return;
     pending += chunk;
+    if (
+      limit &&
+      pending.length > limit.maxLineChars &&
+      pending.lastIndexOf('\n', limit.maxLineChars) === -1
+    ) {
+      overflowed = true;
+      pending = '';
+      limit.onOverflow();
+      return;
+    }
     let newline = pending.indexOf('\n');
     while (newline !== -1) {
       const line = pending.slice(0, newline);

@@ -33,7 +33,10 @@ describe('SandboxManager', () => {
       aJob(code, {
         input: { n: 2 },
         config: { add: 3 },
-        plugin: { ...aJob(code).plugin, outputSchema: { type: 'object', required: ['sum'] } },
+        plugin: {
+          ...aJob(code).plugin,
+          outputSchema: { type: 'object', required: ['sum'], properties: { sum: { type: 'number' } } },
+        },
       }),
     );
     expect(result.output).toEqual({ sum: 5, fetched: 7, ok: true });

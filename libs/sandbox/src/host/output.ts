@@ -1,4 +1,5 @@
-import Ajv, { type ValidateFunction } from 'ajv';
+import type { ValidateFunction } from 'ajv';
+import { newTenantSchemaAjv } from '@warden/plugins';
 import { SandboxFailure, type SandboxLimits, type SandboxLogLine, type SandboxUsage } from '../contract';
 import { safeJsonParse } from '../safe-json';
 
@@ -10,7 +11,9 @@ const VALIDATOR_CACHE_SIZE = 256;
  * plugin digest; the schemas were checked for safety when the plugin was registered.
  */
 export class OutputValidator {
-  private readonly ajv = new Ajv({ strict: false, allErrors: false });
+  // The dialect (JSON Schema 2020-12) and formats the registry checked the schema with, so every
+  // keyword it accepted is enforced here too.
+  private readonly ajv = newTenantSchemaAjv();
   private readonly validators = new Map<string, ValidateFunction>();
 
   read(

@@ -23,6 +23,8 @@ export interface RawOutcome {
 /** Grace after the job's deadline before the host stops waiting for the child's own watchdog. */
 const HOST_WATCHDOG_GRACE_MS = 1500;
 const STDERR_TAIL = 4096;
+/** Room for the largest legitimate answer: capped output and logs, JSON-escaped. */
+const MAX_CHILD_LINE_CHARS = 64 * 1024 * 1024;
 
 interface Pending {
   id: number;
@@ -172,21 +174,31 @@ export class SandboxProcess {
     this.child.stdin.on('error', () => this.kill());
     this.child.stdout.on(
       'data',
-      lineSplitter((line) => {
-        let message: ChildMessage;
-        try {
-          message = JSON.parse(line) as ChildMessage;
-        } catch {
-          this.logger.warn('sandbox child wrote an unreadable line; killing it', { pid: this.child.pid });
-          this.kill();
-          return;
-        }
-        if (message.t === 'ready') {
-          ready = true;
-          onReady();
-        } else if (message.t === 'fetch') this.onFetch(message.id, message.callId, message.request);
-        else if (message.t === 'done') this.onDone(message);
-      }),
+      lineSplitter(
+        (line) => {
+          let message: ChildMessage;
+          try {
+            message = JSON.parse(line) as ChildMessage;
+          } catch {
+            this.logger.warn('sandbox child wrote an unreadable line; killing it', { pid: this.child.pid });
+            this.kill();
+            return;
+          }
+          if (message.t === 'ready') {
+            ready = true;
+            onReady();
+          } else if (message.t === 'fetch') this.onFetch(message.id, message.callId, message.request);
+          else if (message.t === 'done') this.onDone(message);
+        },
+        {
+          // A child that escaped its isolate could stream one endless line at the host.
+          maxLineChars: MAX_CHILD_LINE_CHARS,
+          onOverflow: () => {
+            this.logger.warn('sandbox child wrote an oversized line; killing it', { pid: this.child.pid });
+            this.kill();
+          },
+        },
+      ),
     );
     this.child.on('error', (error) => {
       if (!ready) onStartFailure(error.message);
