@@ -20,9 +20,10 @@ import {
 } from '@warden/persistence';
 import {
   compilePluginSource,
-  newTenantSchemaAjv,
+  compileTenantSchema,
   pluginDigest,
   verifyPluginSignature,
+  type JsonSchema,
   type PluginManifest,
 } from '@warden/plugins';
 import { effectiveLimits, type SandboxJob, type SandboxManager, type SandboxResult } from '@warden/sandbox';
@@ -51,12 +52,9 @@ interface CacheEntry {
   expires: number;
 }
 
-function schemaChecker(
-  ajv: ReturnType<typeof newTenantSchemaAjv>,
-  schema: object | undefined,
-): (input: unknown) => string[] {
+function schemaChecker(schema: JsonSchema | undefined): (input: unknown) => string[] {
   if (schema === undefined) return () => [];
-  const validate = ajv.compile(schema);
+  const validate = compileTenantSchema(schema);
   return (input) =>
     validate(input)
       ? []
@@ -68,8 +66,6 @@ export function createPluginHost(deps: PluginHostDeps): PluginHost {
   const tenants = new TenantRepository(deps.dataSource);
   const cache = new Map<string, CacheEntry>();
   const ttl = deps.cacheTtlMs ?? 30_000;
-  // The same dialect and formats the registry checked the manifest's schemas with.
-  const ajv = newTenantSchemaAjv();
 
   async function verify(tenantId: string, pin: PluginPin): Promise<LoadedPlugin> {
     const scope = { tenantId };
@@ -118,7 +114,7 @@ export function createPluginHost(deps: PluginHostDeps): PluginHost {
       code: compilePluginSource(stored.source, stored.language),
       signingKeyId: key.keyId,
       outputSchema: manifest.outputSchema as Record<string, unknown>,
-      checkInput: schemaChecker(ajv, manifest.inputSchema as object),
+      checkInput: schemaChecker(manifest.inputSchema),
       limits: effectiveLimits(manifest.capabilities.limits ?? {}),
       allowedHosts: network.allowedHosts,
       credentialSlots: network.credentialSlots,

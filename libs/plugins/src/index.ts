@@ -26,7 +26,12 @@ export {
 } from './submission';
 export { compilePluginSource } from './source';
 // Plugin schemas are JSON Schema 2020-12; validate step data with the same ajv settings and formats.
-export { checkTenantSchema, newTenantSchemaAjv, unsafeRegexReason } from './schema-safety';
+export {
+  checkTenantSchema,
+  compileTenantSchema,
+  newTenantSchemaAjv,
+  unsafeRegexReason,
+} from './schema-safety';
 export { PLUGIN_SCHEMA_FORMATS } from './formats';
 export { isPluginHost } from './manifest';
 export {

@@ -18,10 +18,11 @@
  *   character class instead). Polynomial backtracking from adjacent quantifiers (`\d*\d*\d*x`) is
  *   not refused; input sizes bound it.
  */
-import Ajv2020 from 'ajv/dist/2020';
+import Ajv2020, { type ValidateFunction } from 'ajv/dist/2020';
 import { parse as parseRegex, type AstNode } from 'regjsparser';
 import type { PlatformPluginCaps } from './caps';
 import type { PluginProblem } from './errors';
+import type { JsonSchema } from './types';
 import { PLUGIN_SCHEMA_FORMATS } from './formats';
 
 export const MAX_PATTERN_LENGTH = 512;
@@ -81,6 +82,16 @@ export function newTenantSchemaAjv(): Ajv2020 {
     $data: false,
     formats: { ...PLUGIN_SCHEMA_FORMATS },
   });
+}
+
+/**
+ * A validator for one of a plugin's schemas (input, config, output), compiled in its own ajv so
+ * that schemas of different plugins, or the same schema compiled again, never clash on `$id`.
+ * Every place that checks data against a manifest schema uses this, so all of them enforce the
+ * dialect and formats the registry accepted.
+ */
+export function compileTenantSchema(schema: JsonSchema): ValidateFunction {
+  return newTenantSchemaAjv().compile(schema);
 }
 
 /** The `schema_unsafe` reason for a regex, or undefined if it is inside the safe subset. */

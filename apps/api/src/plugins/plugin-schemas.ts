@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import type { JsonSchema } from '@warden/plugins';
-import Ajv2020, { type ValidateFunction } from 'ajv/dist/2020';
+import { compileTenantSchema, type JsonSchema } from '@warden/plugins';
+import type { ValidateFunction } from 'ajv';
 import type { ProblemDetail } from '../http/api-error';
 import { pointerToPath } from '../http/schema-validation';
 
@@ -9,10 +9,7 @@ const MAX_CACHED = 500;
 /**
  * Validators of a plugin version's schemas (input, config), compiled once per digest. The schemas
  * passed @warden/plugins' safety checks when the version was registered (no remote refs, no
- * ReDoS-prone patterns, bounded size and depth), so compiling them here is safe.
- *
- * `format` is not asserted here: the library's format checks are not exported yet, and an
- * unknown-format error must not turn a registered schema into a 500.
+ * ReDoS-prone patterns, bounded size and depth, known formats only), so compiling them here is safe.
  */
 @Injectable()
 export class PluginSchemas {
@@ -32,15 +29,7 @@ export class PluginSchemas {
   private validator(key: string, schema: JsonSchema): ValidateFunction {
     let validate = this.cache.get(key);
     if (validate === undefined) {
-      // One Ajv per schema: tenant `$id`s must not collide with each other.
-      const ajv = new Ajv2020({
-        strict: true,
-        allErrors: false,
-        allowUnionTypes: true,
-        $data: false,
-        validateFormats: false,
-      });
-      validate = ajv.compile(schema);
+      validate = compileTenantSchema(schema);
       if (this.cache.size >= MAX_CACHED) this.cache.delete(this.cache.keys().next().value!);
       this.cache.set(key, validate);
     }

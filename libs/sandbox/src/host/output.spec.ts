@@ -24,6 +24,16 @@ describe('OutputValidator', () => {
     expect(() => read('{"at":"yesterday"}', schema)).toThrow(/invalid|must match format/);
   });
 
+  it('compiles schemas of different plugins that share an $id', () => {
+    const validator = new OutputValidator();
+    // Each plugin's manifest is its own object, as loaded from its own row.
+    const schema = () => ({ $id: 'output.json', type: 'object', properties: { n: { type: 'integer' } } });
+    const readWith = (digest: string) =>
+      validator.read('{"n":1}', digest, schema(), DEFAULT_SANDBOX_LIMITS, (v) => v, context);
+    expect(readWith('plugin-a')).toEqual({ n: 1 });
+    expect(readWith('plugin-b')).toEqual({ n: 1 });
+  });
+
   it('refuses output larger than the limit before parsing it', () => {
     expect(() =>
       new OutputValidator().read(

@@ -1,5 +1,5 @@
 import type { ValidateFunction } from 'ajv';
-import { newTenantSchemaAjv } from '@warden/plugins';
+import { compileTenantSchema } from '@warden/plugins';
 import { SandboxFailure, type SandboxLimits, type SandboxLogLine, type SandboxUsage } from '../contract';
 import { safeJsonParse } from '../safe-json';
 
@@ -11,9 +11,6 @@ const VALIDATOR_CACHE_SIZE = 256;
  * plugin digest; the schemas were checked for safety when the plugin was registered.
  */
 export class OutputValidator {
-  // The dialect (JSON Schema 2020-12) and formats the registry checked the schema with, so every
-  // keyword it accepted is enforced here too.
-  private readonly ajv = newTenantSchemaAjv();
   private readonly validators = new Map<string, ValidateFunction>();
 
   read(
@@ -48,7 +45,9 @@ export class OutputValidator {
         throw new SandboxFailure('invalid-output', `the output schema does not compile: ${reason}`);
       }
       if (!validate(output)) {
-        const reason = this.ajv.errorsText(validate.errors, { dataVar: 'output' });
+        const reason = (validate.errors ?? [])
+          .map((e) => `output${e.instancePath} ${e.message ?? 'is invalid'}`)
+          .join(', ');
         throw new SandboxFailure('invalid-output', mask(reason), context.usage, context.logs);
       }
     }
@@ -58,7 +57,8 @@ export class OutputValidator {
   private validator(digest: string, schema: Record<string, unknown>): ValidateFunction {
     let validate = this.validators.get(digest);
     if (!validate) {
-      validate = this.ajv.compile(schema);
+      // Its own ajv per schema (compileTenantSchema): tenant `$id`s never clash.
+      validate = compileTenantSchema(schema);
       if (this.validators.size >= VALIDATOR_CACHE_SIZE) {
         const oldest = this.validators.keys().next().value;
         if (oldest !== undefined) this.validators.delete(oldest);
