@@ -109,12 +109,23 @@ export function createPluginHost(deps: PluginHostDeps): PluginHost {
       },
       policy,
     );
+    let code: string;
+    let checkInput: LoadedPlugin['checkInput'];
+    try {
+      code = compilePluginSource(stored.source, stored.language);
+      checkInput = schemaChecker(manifest.inputSchema);
+    } catch (err) {
+      // Registration compiled both; failing now (a newer compiler) fails the same way on retry.
+      throw new PluginLoadError(
+        `plugin ${name} no longer compiles: ${err instanceof Error ? err.message : String(err)}`,
+      );
+    }
     return {
       pin,
-      code: compilePluginSource(stored.source, stored.language),
+      code,
       signingKeyId: key.keyId,
       outputSchema: manifest.outputSchema as Record<string, unknown>,
-      checkInput: schemaChecker(manifest.inputSchema),
+      checkInput,
       limits: effectiveLimits(manifest.capabilities.limits ?? {}),
       allowedHosts: network.allowedHosts,
       credentialSlots: network.credentialSlots,
