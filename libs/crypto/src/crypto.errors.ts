@@ -23,9 +23,9 @@ export class CryptoError extends Error {
   constructor(
     readonly code: CryptoErrorCode,
     message: string,
-    readonly cause?: unknown,
+    cause?: unknown,
   ) {
-    super(message);
+    super(message, cause === undefined ? undefined : { cause });
     this.name = 'CryptoError';
   }
 }
