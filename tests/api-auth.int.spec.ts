@@ -5,6 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import { hashPassword, totpCodeAt, totpStep } from '@warden/identity';
 import { AuditEventEntity, withTenant } from '@warden/persistence';
+import { Client } from 'pg';
 import { DataSource } from 'typeorm';
 import { startApiHarness, type ApiHarness, type TestTenant, type TestUser } from './api-harness';
 
@@ -51,6 +52,20 @@ describe('API: sign-in, MFA, refresh and sign-out', () => {
       token: null,
       json: { tenant: tenant.slug, email, password, ...extra },
     });
+  }
+
+  async function rawMfaSecret(userId: string): Promise<string | null> {
+    const owner = new Client({ connectionString: process.env.DATABASE_URL });
+    await owner.connect();
+    try {
+      const { rows } = await owner.query<{ mfa_secret: string | null }>(
+        'SELECT mfa_secret FROM users WHERE id = $1',
+        [userId],
+      );
+      return rows[0]?.mfa_secret ?? null;
+    } finally {
+      await owner.end();
+    }
   }
 
   async function auditOf(tenant: TestTenant, action: string): Promise<AuditEventEntity[]> {
@@ -159,6 +174,10 @@ describe('API: sign-in, MFA, refresh and sign-out', () => {
     expect(enrolled.body.otpauthUrl).toMatch(/^otpauth:\/\/totp\//);
     const secret = enrolled.body.secret;
     const step = totpStep(new Date());
+    // At rest the secret is ciphertext under the user's own data key, never the base32 text.
+    const stored = await rawMfaSecret(user.userId);
+    expect(stored).toMatch(/^wdn1\./);
+    expect(stored).not.toContain(secret);
 
     const verified = await api.call<{ mfaEnabled: boolean; recoveryCodes: string[] }>(
       'POST',

@@ -6,6 +6,7 @@ import { CallerAuthority } from './caller-authority';
 import { JwksController } from './jwks.controller';
 import { LoginThrottle } from './login-throttle';
 import { MfaController } from './mfa.controller';
+import { MfaSecrets } from './mfa-secrets';
 import { MfaService } from './mfa.service';
 import { SessionService } from './session.service';
 import { SignInService } from './sign-in.service';
@@ -20,6 +21,7 @@ import { SignInService } from './sign-in.service';
     SignInService,
     SessionService,
     MfaService,
+    MfaSecrets,
     ApiKeysService,
     CallerAuthority,
     { provide: LoginThrottle, useFactory: () => new LoginThrottle() },

@@ -5,6 +5,7 @@ import { DataSource } from 'typeorm';
 import { IdentitySettings } from '../auth/sessions';
 import type { Principal } from '../http/request-context';
 import { actorOf, recordEvent } from './identity-audit';
+import { MfaSecrets } from './mfa-secrets';
 import { CredentialError } from './identity.errors';
 import type { MfaDisabled, MfaEnabled, TotpEnrollment } from './mfa.dto';
 import type { RequestOrigin } from './request-origin';
@@ -24,6 +25,7 @@ export class MfaService {
     private readonly dataSource: DataSource,
     private readonly users: UserRepository,
     private readonly settings: IdentitySettings,
+    private readonly secrets: MfaSecrets,
   ) {}
 
   async enroll(principal: Principal, origin: RequestOrigin): Promise<TotpEnrollment> {
@@ -35,9 +37,10 @@ export class MfaService {
       );
     }
     const enrollment = enrollTotp(user.email, TOTP_ISSUER);
+    const sealed = await this.secrets.seal(user, enrollment.secretBase32);
     await withTenant(this.dataSource, { tenantId: principal.tenantId }, async (tx) => {
       // Replaces any earlier pending secret: only the newest enrollment can be verified.
-      await this.users.update(tx, user.id, { mfaSecret: enrollment.secretBase32, mfaEnabled: false });
+      await this.users.update(tx, user.id, { mfaSecret: sealed, mfaEnabled: false });
       await this.audit(tx, origin, principal, 'mfa.enroll');
     });
     return { secret: enrollment.secretBase32, otpauthUrl: enrollment.otpauthUrl };
@@ -46,13 +49,14 @@ export class MfaService {
   async verify(principal: Principal, code: string, origin: RequestOrigin): Promise<MfaEnabled> {
     const user = await this.caller(principal);
     if (user.mfaEnabled) throw new CredentialError('mfa_already_enabled', 'MFA is already on');
-    if (user.mfaSecret === null) {
+    const secret = await this.secrets.open(user);
+    if (secret === null) {
       throw new CredentialError(
         'mfa_not_enrolled',
         'nothing to verify: enroll first (POST /v1/auth/mfa/totp/enroll)',
       );
     }
-    const step = this.checkCode(user.mfaSecret, code, user);
+    const step = this.checkCode(secret, code, user);
     const recovery = generateRecoveryCodes();
     await withTenant(this.dataSource, { tenantId: principal.tenantId }, async (tx) => {
       await this.spend(tx, user.id, step);
@@ -64,10 +68,11 @@ export class MfaService {
 
   async disable(principal: Principal, code: string, origin: RequestOrigin): Promise<MfaDisabled> {
     const user = await this.caller(principal);
-    if (!user.mfaEnabled || user.mfaSecret === null) {
+    const secret = user.mfaEnabled ? await this.secrets.open(user) : null;
+    if (secret === null) {
       throw new CredentialError('mfa_not_enrolled', 'MFA is not on for this account');
     }
-    const step = this.checkCode(user.mfaSecret, code, user);
+    const step = this.checkCode(secret, code, user);
     await withTenant(this.dataSource, { tenantId: principal.tenantId }, async (tx) => {
       await this.spend(tx, user.id, step);
       await this.users.update(tx, user.id, { mfaEnabled: false, mfaSecret: null, recoveryCodeHashes: [] });

@@ -24,6 +24,7 @@ import { DataSource } from 'typeorm';
 import { IdentitySettings, Sessions } from '../auth/sessions';
 import type { LoginBody, LoginResult } from './auth.dto';
 import { ANONYMOUS, recordEvent } from './identity-audit';
+import { MfaSecrets } from './mfa-secrets';
 import { CredentialError } from './identity.errors';
 import { lockoutForUpdate } from './lockout.data';
 import { LoginThrottle } from './login-throttle';
@@ -60,6 +61,7 @@ export class SignInService {
     private readonly sessions: Sessions,
     private readonly settings: IdentitySettings,
     private readonly throttle: LoginThrottle,
+    private readonly mfaSecrets: MfaSecrets,
   ) {}
 
   async login(input: LoginBody, origin: RequestOrigin): Promise<LoginResult> {
@@ -152,10 +154,11 @@ export class SignInService {
     input: LoginBody,
     now: Date,
   ): Promise<SecondFactor> {
-    if (!user.mfaEnabled || user.mfaSecret === null) return { kind: 'none' };
+    const secret = user.mfaEnabled ? await this.mfaSecrets.open(user) : null;
+    if (secret === null) return { kind: 'none' };
     if (input.totp !== undefined) {
       try {
-        return { kind: 'otp', step: verifyTotp(user.mfaSecret, input.totp, user.mfaLastStep, now) };
+        return { kind: 'otp', step: verifyTotp(secret, input.totp, user.mfaLastStep, now) };
       } catch (err) {
         if (!(err instanceof IdentityError)) throw err;
         const reused = err.code === 'mfa_code_reused';

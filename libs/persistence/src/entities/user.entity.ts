@@ -54,7 +54,7 @@ export class UserEntity {
   @Column({ name: 'platform_admin', type: 'boolean', default: false })
   platformAdmin!: boolean;
 
-  /** TOTP secret (base32). Stored in clear for now; a later issue encrypts it. */
+  /** TOTP secret (base32), encrypted under the user's own data key (`subject:<id>`; see MfaSecrets). */
   @Column({ name: 'mfa_secret', type: 'text', nullable: true })
   mfaSecret!: string | null;
 
