@@ -30,7 +30,7 @@ export interface ThroughputRow {
 }
 
 /** First column left-aligned, the others right-aligned, every column as wide as its widest cell. */
-function table(headers: string[], rows: string[][]): string[] {
+export function table(headers: string[], rows: string[][]): string[] {
   const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
   const line = (cells: string[]): string =>
     cells

@@ -1,10 +1,11 @@
-// Runs before `npm test` and `npm start`: finds or builds the Temporal CLI and the plugin sandbox's
-// native parts with visible progress, so a first run on a fresh machine builds them here instead
+// Runs before `npm test` and `npm start`: finds or builds the Temporal CLI, local-kms and the plugin
+// sandbox's native parts with visible progress, so a first run on a fresh machine builds them here instead
 // of silently inside Jest's setup.
 import {
   describeTemporalCli,
   ensureBubblewrap,
   ensureIsolatedVm,
+  ensureLocalKms,
   resolveTemporalCli,
   temporalCliCachePath,
 } from '@warden/devstack';
@@ -18,6 +19,12 @@ async function main(): Promise<void> {
   // The plugin sandbox: the OS layer (bubblewrap) and the isolate layer (isolated-vm's addon).
   ensureBubblewrap(say);
   await ensureIsolatedVm(say);
+  // Only the AWS KMS key provider's tests need local-kms: without it `npm start` still works.
+  try {
+    say(`local-kms: ${await ensureLocalKms({ onProgress: say })}`);
+  } catch (error) {
+    say(`local-kms unavailable, the KMS provider's tests will fail: ${(error as Error).message}`);
+  }
 }
 
 main().catch((error: unknown) => {

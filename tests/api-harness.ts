@@ -11,12 +11,20 @@ import type { INestApplication } from '@nestjs/common';
 import { Client, Connection } from '@temporalio/client';
 import { DefaultLogger, NativeConnection, Runtime, type Worker } from '@temporalio/worker';
 import type { BuiltInRoleKey } from '@warden/authz';
-import { createWardenWorker, type PluginHost } from '@warden/engine';
-import { prepareDatabase, TenantRepository, UserRepository, type NewTenant } from '@warden/persistence';
+import { KeyRing, tenantDataConverter } from '@warden/crypto';
+import { createWardenWorker, type EngineLogger, type PluginHost } from '@warden/engine';
+import {
+  PostgresDataKeyStore,
+  prepareDatabase,
+  TenantRepository,
+  UserRepository,
+  type NewTenant,
+} from '@warden/persistence';
 import {
   SandboxManager,
   createFetchBroker,
   withFetchQuota,
+  type FetchBrokerOptions,
   type SandboxManagerOptions,
 } from '@warden/sandbox';
 import { DataSource } from 'typeorm';
@@ -24,6 +32,8 @@ import { createApp } from '../apps/api/src/app';
 import { Sessions } from '../apps/api/src/auth/sessions';
 import { ApiConfig } from '../apps/api/src/config/api.config';
 import { createPluginHost } from '../apps/worker/src/plugin-host';
+import { ringSecretFields } from '../apps/worker/src/secret-fields';
+import { ringCredentialResolver } from '../apps/worker/src/vault-credentials';
 
 export const REPO_ROOT = join(__dirname, '..');
 
@@ -58,6 +68,7 @@ export interface TestUser {
 
 export interface ApiHarness {
   url: string;
+  /** No data converter: sees Temporal's payloads as stored (encrypted). */
   temporal: Client;
   app: INestApplication;
   /** The harness's own tenant, and its Owner (whose token `call` sends by default). */
@@ -100,7 +111,13 @@ function quietRuntime(): void {
 }
 
 export async function startApiHarness(
-  opts: { worker?: boolean; env?: Record<string, string> } = {},
+  opts: {
+    worker?: boolean;
+    env?: Record<string, string>;
+    /** The workers' fetch broker (a test CA, a name resolver); credentials always come from the vault. */
+    fetch?: Omit<FetchBrokerOptions, 'credentials'>;
+    workerLogger?: EngineLogger;
+  } = {},
 ): Promise<ApiHarness> {
   quietRuntime();
   const databaseUrl = requiredEnv('DATABASE_URL');
@@ -158,25 +175,37 @@ export async function startApiHarness(
   // (tests change the registry under it).
   let sandbox: SandboxManager | undefined;
   const ownSandboxes: SandboxManager[] = [];
+  // As apps/worker wires it: the vault resolver, decrypting with the workers' key ring.
+  const brokerOptions = (): FetchBrokerOptions => ({
+    ...opts.fetch,
+    credentials: ringCredentialResolver(dataSource, workerKeyRing!),
+  });
   const pluginHost = (sandboxOptions?: Omit<SandboxManagerOptions, 'broker' | 'logger'>): PluginHost => {
     let workerSandbox: SandboxManager;
     if (sandboxOptions === undefined) {
       workerSandbox = sandbox ??= new SandboxManager({
-        broker: withFetchQuota(createFetchBroker()),
+        broker: withFetchQuota(createFetchBroker(brokerOptions())),
         logger: quietSandboxLogger,
       });
     } else {
       workerSandbox = new SandboxManager({
         ...sandboxOptions,
-        broker: withFetchQuota(createFetchBroker()),
+        broker: withFetchQuota(createFetchBroker(brokerOptions())),
         logger: quietSandboxLogger,
       });
       ownSandboxes.push(workerSandbox);
     }
     return createPluginHost({ dataSource, sandbox: workerSandbox, platformKeys: [], cacheTtlMs: 0 });
   };
+  // The workers' own ring, as a worker process has: the API's master key, the same key table,
+  // a cache of its own.
+  let workerKeyRing: KeyRing | undefined;
   const startWorkerFor: ApiHarness['startWorkerFor'] = async (tenant, sandboxOptions) => {
     workerConnection ??= await NativeConnection.connect({ address: temporalAddress });
+    workerKeyRing ??= new KeyRing({
+      provider: app.get(KeyRing).provider,
+      store: new PostgresDataKeyStore(dataSource),
+    });
     const bundle = process.env.WARDEN_WORKFLOW_BUNDLE;
     const worker = await createWardenWorker({
       connection: workerConnection,
@@ -185,6 +214,9 @@ export async function startApiHarness(
       ...(bundle ? { workflowBundle: { codePath: bundle } } : {}),
       shutdownGraceTime: '1s',
       plugins: pluginHost(sandboxOptions),
+      ...(opts.workerLogger ? { logger: opts.workerLogger } : {}),
+      dataConverter: tenantDataConverter(workerKeyRing, tenant.id),
+      secrets: ringSecretFields(workerKeyRing),
     });
     workers.push({ worker, running: worker.run() });
   };

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { temporalWorkflowIdFor } from '@warden/engine';
 import { Client } from 'pg';
+import { TenantClients } from '../apps/api/src/temporal/tenant-clients';
 import {
   exampleWithName,
   isFinished,
@@ -117,7 +118,9 @@ describe('API: runs on a real Temporal worker', () => {
     expect(second.body.runId).toBe(first.body.runId);
 
     await waitForRun(api, first.body.runId, isFinished);
-    const handle = api.temporal.workflow.getHandle(temporalWorkflowIdFor(first.body.runId));
+    // The tenant's client: a plain one cannot read the run's encrypted memo.
+    const tenantClient = api.app.get(TenantClients).forTenant(api.tenant.id);
+    const handle = tenantClient.workflow.getHandle(temporalWorkflowIdFor(first.body.runId));
     const executionBefore = (await handle.describe()).runId;
     const third = await start(hello, { inputs: { name: 'Once' } }, { 'Idempotency-Key': key });
     expect(third.body).toMatchObject({ runId: first.body.runId, status: 'succeeded' });

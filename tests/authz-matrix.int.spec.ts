@@ -62,6 +62,11 @@ async function fixturesIn(tenant: TestTenant, ownerToken: string, version: strin
     token: ownerToken,
   });
   expect(key.status).toBe(201);
+  const credential = await api.call<{ id: string }>('POST', '/v1/credentials', {
+    json: { name: `matrix-${version}`, type: 'bearer', data: { token: 'matrix-token' } },
+    token: ownerToken,
+  });
+  expect(credential.status).toBe(201);
   return {
     tenant,
     params: {
@@ -72,6 +77,7 @@ async function fixturesIn(tenant: TestTenant, ownerToken: string, version: strin
       pluginId,
       version,
       keyId: key.body.keyId,
+      credentialId: credential.body.id,
     },
   };
 }

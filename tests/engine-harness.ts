@@ -3,10 +3,11 @@
  * global setup started, through TEMPORAL_ADDRESS), an in-process worker on a tenant of its own,
  * and helpers to start runs and read their state.
  */
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { readdir, readFile } from 'node:fs/promises';
 import { Client, Connection, type WorkflowHandle } from '@temporalio/client';
 import { DefaultLogger, NativeConnection, Runtime, type Worker } from '@temporalio/worker';
+import { InMemoryDataKeyStore, KeyRing, LocalKeyProvider, tenantDataConverter } from '@warden/crypto';
 import type { SecurityProfile, Step, WorkflowDefinition } from '@warden/definition';
 import { startTemporalDevServer } from '@warden/devstack';
 import {
@@ -39,7 +40,9 @@ export async function temporalTarget(): Promise<TemporalTarget> {
 }
 
 export interface EngineHarness {
+  /** The tenant's client: payloads encrypted with `keyRing`, as the API's are. */
   client: Client;
+  keyRing: KeyRing;
   tenantId: string;
   target: TemporalTarget;
   /** Starts a run of `definition` on this harness's tenant queue. */
@@ -72,13 +75,29 @@ export function quietRuntime(): void {
   }
 }
 
+/** Data keys in memory under a random master key: one process's worth of tenants' keys. */
+export function inMemoryKeyRing(): KeyRing {
+  return new KeyRing({ provider: new LocalKeyProvider(randomBytes(32)), store: new InMemoryDataKeyStore() });
+}
+
 export async function startEngineHarness(
-  opts: { withWorker?: boolean; worker?: Partial<WardenWorkerOptions>; tenantId?: string } = {},
+  opts: {
+    withWorker?: boolean;
+    worker?: Partial<WardenWorkerOptions>;
+    tenantId?: string;
+    /** Shared with workers the test runs itself; default a ring of the harness's own. */
+    keyRing?: KeyRing;
+  } = {},
 ): Promise<EngineHarness> {
   const target = await temporalTarget();
   const tenantId = opts.tenantId ?? `it-${randomUUID().slice(0, 8)}`;
+  const keyRing = opts.keyRing ?? inMemoryKeyRing();
   const clientConnection = await Connection.connect({ address: target.address });
-  const client = new Client({ connection: clientConnection, namespace: target.namespace });
+  const client = new Client({
+    connection: clientConnection,
+    namespace: target.namespace,
+    dataConverter: tenantDataConverter(keyRing, tenantId),
+  });
   let worker: Worker | undefined;
   let workerRun: Promise<void> | undefined;
   let workerConnection: NativeConnection | undefined;
@@ -93,6 +112,7 @@ export async function startEngineHarness(
       tenantId,
       ...(bundle ? { workflowBundle: { codePath: bundle } } : {}),
       shutdownGraceTime: '1s',
+      dataConverter: tenantDataConverter(keyRing, tenantId),
       ...opts.worker,
     });
     workerRun = worker.run();
@@ -100,6 +120,7 @@ export async function startEngineHarness(
 
   return {
     client,
+    keyRing,
     tenantId,
     target,
     async start(definition, inputs = {}, profile = 'elevated') {

@@ -1,7 +1,9 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { prepareDatabase } from '@warden/persistence';
+import { KeyRing, LocalKeyProvider } from '@warden/crypto';
+import { createDataSource, PostgresDataKeyStore, prepareDatabase } from '@warden/persistence';
 import { Client } from 'pg';
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
+import type { DataSource } from 'typeorm';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
@@ -60,7 +62,11 @@ function spawnWorker(h: EngineHarness, output: string[]): Promise<ChildProcess> 
     ['-r', '@swc-node/register', join(ROOT, 'apps/worker/src/main.ts'), '--tenant', tenantSlug],
     {
       cwd: ROOT,
-      env: { ...process.env, TEMPORAL_ADDRESS: h.target.address },
+      env: {
+        ...process.env,
+        TEMPORAL_ADDRESS: h.target.address,
+        WARDEN_MASTER_KEY: masterKey.toString('base64'),
+      },
       stdio: ['ignore', 'pipe', 'pipe'],
     },
   );
@@ -87,6 +93,9 @@ function exited(child: ChildProcess): Promise<void> {
 }
 
 let h: EngineHarness;
+let keyStoreDb: DataSource;
+/** The worker processes' master key: the harness reads what they encrypted with the same keys. */
+const masterKey = randomBytes(32);
 const tenantSlug = `failover-${randomUUID().slice(0, 8)}`;
 const receiver = new IdempotentReceiver();
 
@@ -106,7 +115,12 @@ beforeAll(async () => {
   } finally {
     await db.end();
   }
-  h = await startEngineHarness({ withWorker: false, tenantId });
+  keyStoreDb = await createDataSource(process.env.DATABASE_URL!, { poolSize: 2 }).initialize();
+  const keyRing = new KeyRing({
+    provider: new LocalKeyProvider(masterKey),
+    store: new PostgresDataKeyStore(keyStoreDb),
+  });
+  h = await startEngineHarness({ withWorker: false, tenantId, keyRing });
 });
 
 afterAll(async () => {
@@ -115,6 +129,7 @@ afterAll(async () => {
     await exited(w);
   }
   await h?.close();
+  await keyStoreDb?.destroy();
   await receiver.close();
 });
 

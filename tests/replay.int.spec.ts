@@ -2,8 +2,9 @@ import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { temporal } from '@temporalio/proto';
 import { Worker, type ReplayWorkerOptions } from '@temporalio/worker';
+import { tenantDataConverter } from '@warden/crypto';
 import { WORKFLOWS_PATH } from '@warden/engine';
-import { quietRuntime } from './engine-harness';
+import { inMemoryKeyRing, quietRuntime } from './engine-harness';
 
 // Real servers and processes: Jest's 5 s default is too short (a project-level testTimeout is ignored).
 jest.setTimeout(60_000);
@@ -29,9 +30,13 @@ async function recordedHistories(): Promise<RecordedHistory[]> {
   );
 }
 
+/** A production worker's converter: recorded before encryption, the plaintext payloads still read. */
 function replayOptions(): ReplayWorkerOptions {
   const bundle = process.env.WARDEN_WORKFLOW_BUNDLE;
-  return bundle ? { workflowBundle: { codePath: bundle } } : { workflowsPath: WORKFLOWS_PATH };
+  const dataConverter = tenantDataConverter(inMemoryKeyRing(), 'replay');
+  return bundle
+    ? { workflowBundle: { codePath: bundle }, dataConverter }
+    : { workflowsPath: WORKFLOWS_PATH, dataConverter };
 }
 
 async function replayErrors(histories: RecordedHistory[]): Promise<Record<string, string>> {

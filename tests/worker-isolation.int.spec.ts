@@ -6,6 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import { Client, Connection, type WorkflowHandle } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
+import { tenantDataConverter } from '@warden/crypto';
 import {
   dedicatedNamespaceFor,
   ensureNamespace,
@@ -21,6 +22,7 @@ import { serveTenant } from '../apps/worker/src/serve';
 import type { TenantDirectory, TenantRef } from '../apps/worker/src/tenant-directory';
 import {
   aWorkflow,
+  inMemoryKeyRing,
   quietRuntime,
   startEngineHarness,
   temporalTarget,
@@ -75,6 +77,9 @@ const B = aTenant('b');
 const C = aTenant('c');
 const D = aTenant('d', 'dedicated');
 const poolIdentity = `pool-${suffix}`;
+/** One process's keys, shared by the harness clients and the workers, as in production. */
+const keyRing = inMemoryKeyRing();
+const dataConverterFor = (tenantId: string) => tenantDataConverter(keyRing, tenantId);
 
 let target: TemporalTarget;
 let connection: Connection;
@@ -89,7 +94,7 @@ const leftPending: WorkflowHandle[] = [];
 async function startPooledRun(tenant: TenantRef) {
   let harness = harnesses.get(tenant.id);
   if (!harness) {
-    harness = await startEngineHarness({ withWorker: false, tenantId: tenant.id });
+    harness = await startEngineHarness({ withWorker: false, tenantId: tenant.id, keyRing });
     harnesses.set(tenant.id, harness);
   }
   return harness.start(definition);
@@ -183,6 +188,7 @@ beforeAll(async () => {
     listTenants: async () => [...directory.tenants.values()],
     refreshIntervalMs: REFRESH_MS,
     worker: { identity: poolIdentity, shutdownGraceTime: '1s' },
+    tenantWorkerOptions: (tenant) => Promise.resolve({ dataConverter: dataConverterFor(tenant.id) }),
     logger: silent,
   });
   await pool.start();
@@ -213,7 +219,7 @@ test('the pool runs its pooled tenants and picks up a new one without a restart'
 });
 
 test('a dedicated tenant is never polled by the pool; its own worker runs it in its namespace', async () => {
-  const dClient = new Client({ connection, namespace: D.namespace });
+  const dClient = new Client({ connection, namespace: D.namespace, dataConverter: dataConverterFor(D.id) });
   const inOwnNamespace = await startRunIn(dClient, D);
   // The same queue name in the pooled namespace: a pool that polled D's queue would take this.
   const misrouted = await startPooledRun(D);
@@ -234,6 +240,7 @@ test('a dedicated tenant is never polled by the pool; its own worker runs it in 
       directory,
       workflowBundle: { codePath: process.env.WARDEN_WORKFLOW_BUNDLE! },
       worker: { identity: `dedicated-${suffix}`, shutdownGraceTime: '1s' },
+      dataConverterFor,
       logger: silent,
     },
     D.slug,

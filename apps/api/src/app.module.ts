@@ -4,11 +4,14 @@ import { AccessGuard } from './auth/access.guard';
 import { AuthModule } from './auth/auth.module';
 import { ApiConfig } from './config/api.config';
 import { ConfigModule } from './config/config.module';
+import { CredentialsModule } from './credentials/credentials.module';
+import { CryptoModule } from './crypto/crypto.module';
 import { DatabaseModule } from './database/database.module';
 import { HealthModule } from './health/health.module';
 import { IdentityModule } from './identity/identity.module';
 import { ApiExceptionFilter } from './http/api-exception.filter';
 import { AuditModule } from './audit/audit.module';
+import { CodecModule } from './codec/codec.module';
 import { PluginsModule } from './plugins/plugins.module';
 import { RunsModule } from './runs/runs.module';
 import { SchemaModule } from './schema/schema.module';
@@ -25,6 +28,7 @@ export class AppModule {
       imports: [
         ConfigModule.forRoot(config),
         DatabaseModule,
+        CryptoModule,
         AuthModule,
         IdentityModule,
         TemporalModule,
@@ -36,6 +40,8 @@ export class AppModule {
         UsersModule,
         AuditModule,
         PluginsModule,
+        CredentialsModule,
+        CodecModule,
       ],
       providers: [
         { provide: APP_GUARD, useExisting: AccessGuard },

@@ -2,6 +2,8 @@ import type { INestApplication, LoggerService, LogLevel } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { AppModule } from './app.module';
+import { codecCorsMiddleware } from './codec/codec-cors';
+import { CodecConfig } from './codec/codec.config';
 import type { ApiConfig } from './config/api.config';
 import { bodyParserErrorMiddleware } from './http/body-parser-errors';
 import { answerClientError } from './http/client-error';
@@ -26,12 +28,15 @@ export async function createApp(config: ApiConfig, opts: CreateAppOptions = {}):
     rawBody: true,
     abortOnError: false,
     ...(opts.logger !== undefined ? { logger: opts.logger } : {}),
+    ...(config.tls.https ? { httpsOptions: { cert: config.tls.https.cert, key: config.tls.https.key } } : {}),
   });
   app.disable('x-powered-by');
   // Requests Node's HTTP parser refuses never reach Express; they get our error body too.
   app.getHttpServer().on('clientError', answerClientError);
   // First, so even a body that fails to parse gets a request id.
   app.use(requestIdMiddleware);
+  // Before the body parsers and the 405 check: the browser needs CORS headers on errors too.
+  app.use(codecCorsMiddleware(app.get(CodecConfig).corsOrigins));
   // Not strict: `null` or `3` is JSON of the wrong shape, which the route's schema reports.
   app.useBodyParser('json', { limit: config.bodyLimitBytes, strict: false });
   app.useBodyParser('text', { type: YAML_MEDIA_TYPES, limit: config.bodyLimitBytes });

@@ -3,9 +3,12 @@ import { prepareDatabase } from '@warden/persistence';
 import { bootstrapPlatformAdmin } from '@warden/provisioning';
 import { createApp } from './app';
 import { ApiConfig, ConfigError } from './config/api.config';
+import { RedactingLogger } from './logging/redacting-logger';
 import { OPENAPI_JSON_PATH, OPENAPI_UI_PATH } from './openapi';
 
 async function main(): Promise<void> {
+  // Before anything logs: every line of the process, Nest's own included, is redacted.
+  Logger.overrideLogger(new RedactingLogger());
   const logger = new Logger('warden-api');
   const config = ApiConfig.fromEnv(process.env);
   logger.log(`configuration: ${JSON.stringify(config.describe())}`);

@@ -10,14 +10,29 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
-import { bundleWardenWorkflows, type EngineLogger } from '@warden/engine';
-import { SandboxManager, createFetchBroker, withFetchQuota, type CredentialResolver } from '@warden/sandbox';
+import {
+  createKeyProvider,
+  describeCryptoConfig,
+  KeyRing,
+  loadCryptoConfig,
+  tenantDataConverter,
+} from '@warden/crypto';
+import {
+  bundleWardenWorkflows,
+  describeTemporalTls,
+  loadTemporalTlsConfig,
+  type EngineLogger,
+} from '@warden/engine';
+import { PostgresDataKeyStore } from '@warden/persistence';
+import { SandboxManager, createFetchBroker, withFetchQuota } from '@warden/sandbox';
 import { Registry } from 'prom-client';
 import { createJsonLogger } from './logger';
 import { startMetricsServer } from './metrics-server';
 import { createPluginHost } from './plugin-host';
 import { openTenantDirectory } from './postgres-tenant-directory';
+import { ringSecretFields } from './secret-fields';
 import { servePool, serveTenant, type WorkerService } from './serve';
+import { ringCredentialResolver } from './vault-credentials';
 import { describeWorkerConfig, loadWorkerConfig, type WorkerConfig } from './worker.config';
 
 /** A pool starts a Worker per tenant: bundle once here rather than once per tenant. */
@@ -35,25 +50,37 @@ async function workflowBundle(
   return { codePath, cleanup: () => rm(dir, { recursive: true, force: true }) };
 }
 
-/** Until the credentials vault lands, a step that binds a credential slot is refused. */
-const NO_CREDENTIAL_STORE: CredentialResolver = {
-  resolve: () => Promise.reject(new Error('no credential store is configured on this worker')),
-};
-
 async function main(): Promise<void> {
   const logger = createJsonLogger('worker');
   const config = loadWorkerConfig(process.argv.slice(2), process.env);
-  logger.info('worker starting', { ...describeWorkerConfig(config), pid: process.pid });
+  const cryptoConfig = loadCryptoConfig(process.env);
+  // Certificate files are read now: a bad one stops the boot with the variable's name.
+  const temporalTls = loadTemporalTlsConfig(process.env);
+  logger.info('worker starting', {
+    ...describeWorkerConfig(config),
+    ...describeCryptoConfig(cryptoConfig),
+    temporalTls: describeTemporalTls(temporalTls),
+    pid: process.pid,
+  });
   // We handle signals ourselves so shutdown is logged; the SDK would otherwise do it silently.
   Runtime.install({ shutdownSignals: [], logger: new DefaultLogger('WARN') });
 
   const directory = await openTenantDirectory(config.databaseUrl);
+  // One ring for the process: every tenant's worker shares its cache of unwrapped data keys.
+  const ring = new KeyRing({
+    provider: await createKeyProvider(cryptoConfig),
+    store: new PostgresDataKeyStore(directory.dataSource),
+    cacheTtlMs: cryptoConfig.dataKeyCacheTtlMs,
+  });
   const bundle = await workflowBundle(config, logger);
-  const connection = await NativeConnection.connect({ address: config.temporalAddress });
+  const connection = await NativeConnection.connect({ address: config.temporalAddress, tls: temporalTls });
   // Plugin code runs in per-tenant pools of sandbox processes, never in this process.
   const metrics = new Registry();
   const sandbox = new SandboxManager({
-    broker: withFetchQuota(createFetchBroker({ credentials: NO_CREDENTIAL_STORE })),
+    // A step's bound credentials are decrypted here, on the host, only when its plugin fetches.
+    broker: withFetchQuota(
+      createFetchBroker({ credentials: ringCredentialResolver(directory.dataSource, ring) }),
+    ),
     logger,
     requireOsSandbox: config.requireOsSandbox,
     metrics,
@@ -79,7 +106,12 @@ async function main(): Promise<void> {
       connection,
       directory,
       workflowBundle: { codePath: bundle.codePath },
-      worker: { maxConcurrentActivityTaskExecutions: config.maxConcurrentActivities, plugins },
+      worker: {
+        maxConcurrentActivityTaskExecutions: config.maxConcurrentActivities,
+        plugins,
+        secrets: ringSecretFields(ring),
+      },
+      dataConverterFor: (tenantId: string) => tenantDataConverter(ring, tenantId),
       logger,
     };
     const service: WorkerService =

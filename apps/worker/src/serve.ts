@@ -1,3 +1,4 @@
+import type { DataConverter } from '@temporalio/common';
 import type { NativeConnection } from '@temporalio/worker';
 import {
   createWardenWorker,
@@ -23,6 +24,8 @@ export interface ServeDeps {
   directory: TenantDirectory;
   workflowBundle: { codePath: string };
   worker: PoolWorkerOptions;
+  /** The tenant's data converter: its workers encrypt every payload with the tenant's key. */
+  dataConverterFor: (tenantId: string) => DataConverter;
   logger: EngineLogger;
 }
 
@@ -42,6 +45,7 @@ export async function serveTenant(deps: ServeDeps, slug: string): Promise<Worker
     namespace: tenant.namespace,
     tenantId: tenant.id,
     workflowBundle: deps.workflowBundle,
+    dataConverter: deps.dataConverterFor(tenant.id),
     logger: deps.logger,
   });
   deps.logger.info('worker polling', {
@@ -68,6 +72,7 @@ export function servePool(deps: ServeDeps, namespace: string, refreshIntervalMs:
     listTenants: () => deps.directory.listPooled(),
     refreshIntervalMs,
     worker: deps.worker,
+    tenantWorkerOptions: (tenant) => Promise.resolve({ dataConverter: deps.dataConverterFor(tenant.id) }),
     logger: deps.logger,
   });
   let stopping: Promise<void> | undefined;

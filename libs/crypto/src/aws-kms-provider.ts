@@ -97,8 +97,10 @@ export class AwsKmsKeyProvider implements KeyProvider {
     } catch (err) {
       const name = err instanceof Error ? err.name : 'Error';
       const message = err instanceof Error ? err.message : String(err);
-      // InvalidCiphertextException: wrong key or wrong encryption context (another tenant's key).
-      const code = name === 'InvalidCiphertextException' ? 'master_key_mismatch' : 'key_provider_failed';
+      // InvalidCiphertextException: wrong key or wrong encryption context (another tenant's key);
+      // IncorrectKeyException: AWS's answer when the stored key id is not the key that wrapped it.
+      const mismatch = name === 'InvalidCiphertextException' || name === 'IncorrectKeyException';
+      const code = mismatch ? 'master_key_mismatch' : 'key_provider_failed';
       throw new CryptoError(code, `KMS ${operation} failed: ${name}: ${message}`, err);
     }
   }

@@ -35,3 +35,24 @@ export {
   type CryptoConfig,
   type LocalCryptoConfig,
 } from './crypto.config';
+export {
+  ENCRYPTED_PAYLOAD_ENCODING,
+  ENCRYPTION_KEY_ID_METADATA,
+  TEMPORAL_FAILURE_CONVERTER_PATH,
+  TenantPayloadCodec,
+  formatPayloadKeyId,
+  isEncryptedPayload,
+  parsePayloadKeyId,
+  payloadKeyIdOf,
+  tenantDataConverter,
+  type PayloadKeyId,
+} from './temporal-codec';
+export {
+  CODEC_BASE64_PATTERN,
+  payloadFromCodecJson,
+  payloadToCodecJson,
+  payloadsFromCodecJson,
+  payloadsToCodecJson,
+  type CodecBodyJson,
+  type CodecPayloadJson,
+} from './codec-protocol';

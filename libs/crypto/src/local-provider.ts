@@ -1,5 +1,5 @@
 import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:crypto';
-import { mkdir, open as openFile, readFile, stat } from 'node:fs/promises';
+import { link, mkdir, open as openFile, readFile, stat, unlink } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import type { GeneratedDataKey, KeyContext, KeyProvider, WrappedDataKey } from './contract';
 import { CryptoError } from './crypto.errors';
@@ -98,9 +98,11 @@ export class LocalKeyProvider implements KeyProvider {
       );
     } catch (err) {
       return Promise.reject(
+        // The code AWS KMS gives for the same failure (InvalidCiphertextException), so callers
+        // see one code whichever provider runs: a wrong tenant or scope, or changed bytes.
         new CryptoError(
-          'ciphertext_tampered',
-          'wrapped data key does not unwrap for this tenant and scope',
+          'master_key_mismatch',
+          `wrapped data key does not unwrap with master key ${key.masterKeyId} for this tenant and scope`,
           err,
         ),
       );
@@ -125,17 +127,23 @@ async function readOrCreateKeyFile(path: string): Promise<Buffer> {
     if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
   }
   await mkdir(dirname(path), { recursive: true, mode: 0o700 });
+  // Written in full to a private file, then linked into place: link never replaces an existing
+  // file, and a process starting at the same moment never reads a half-written key.
+  const draft = `${path}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
+  const handle = await openFile(draft, 'wx', 0o600);
   try {
-    // 'wx': if another process creates it first, we read theirs instead of overwriting it.
-    const handle = await openFile(path, 'wx', 0o600);
-    try {
-      await handle.writeFile(`${randomBytes(MASTER_KEY_BYTES).toString('base64')}\n`);
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
+    await handle.writeFile(`${randomBytes(MASTER_KEY_BYTES).toString('base64')}\n`);
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+  try {
+    await link(draft, path);
   } catch (err) {
+    // Another process created it first: everyone uses theirs.
     if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+  } finally {
+    await unlink(draft);
   }
   return readKeyFile(path);
 }

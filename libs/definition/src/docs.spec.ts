@@ -22,6 +22,7 @@ const ALL_CODES: Record<ProblemCode, true> = {
   step_not_upstream: true,
   profile_violation: true,
   shell_operator: true,
+  secret_not_literal: true,
   input_required: true,
   input_type: true,
   input_validation: true,

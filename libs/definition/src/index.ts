@@ -38,4 +38,6 @@ export {
   type FieldSpec,
   type FieldKind,
 } from './step-types';
+export { SECRET_PLACEHOLDER, hideSecrets, isSealedSecret, isSecret, isSecretValue } from './secrets';
+export { maskSourceValues, type MaskedSource, type SourcePath } from './source-mask';
 export { workflowJsonSchema, buildWorkflowJsonSchema, WORKFLOW_SCHEMA_ID } from './json-schema';

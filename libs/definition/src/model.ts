@@ -41,6 +41,33 @@ export interface RetrySpec {
 export const SECURITY_PROFILES = ['plan_only', 'restricted', 'standard', 'elevated'] as const;
 export type SecurityProfile = (typeof SECURITY_PROFILES)[number];
 
+/**
+ * A secret string of a step: a shell `env` value or an http header the author marks
+ * `{ value: "...", secret: true }`, or a plugin `config` property its schema marks `writeOnly`.
+ * It has three forms. As written and parsed it holds the value; the API stores it encrypted
+ * (bound to its tenant, workflow version and field) and hands that form to the step's activity,
+ * which alone decrypts it; API responses and plans show that it exists, nothing more.
+ */
+export interface SecretValue {
+  secret: true;
+  value: string;
+}
+
+export interface SealedSecret {
+  secret: true;
+  /** FieldCipher text (`wdn1.…`). */
+  ciphertext: string;
+}
+
+export interface HiddenSecret {
+  secret: true;
+}
+
+export type Secret = SecretValue | SealedSecret | HiddenSecret;
+
+/** A value of `env` or `headers`: a template string, or a secret. */
+export type StringOrSecret = string | Secret;
+
 export interface StepBase {
   id: string;
   type: string;
@@ -60,7 +87,7 @@ export interface ShellStep extends StepBase {
   command: string;
   /** `bash` runs `command` with `bash -c`; values then come only through `env`. */
   shell?: 'bash';
-  env?: Record<string, string>;
+  env?: Record<string, StringOrSecret>;
   working_dir?: string;
 }
 
@@ -68,7 +95,7 @@ export interface HttpStep extends StepBase {
   type: 'http';
   method?: string;
   url: string;
-  headers?: Record<string, string>;
+  headers?: Record<string, StringOrSecret>;
   body?: unknown;
   /** Accepted status codes; default any 2xx. */
   expected_status?: number | number[];
@@ -173,6 +200,7 @@ export type ProblemCode =
   | 'step_not_upstream'
   | 'profile_violation'
   | 'shell_operator'
+  | 'secret_not_literal'
   | 'input_required'
   | 'input_type'
   | 'input_validation'

@@ -17,6 +17,7 @@ import {
 } from './expressions';
 import type { ExpressionContext, SecurityProfile, Step, WorkflowDefinition } from './model';
 import { stepRequiredProfile } from './profiles';
+import { hideSecrets } from './secrets';
 import { getStepType } from './step-types';
 
 export interface PlannedStep {
@@ -140,7 +141,9 @@ function renderStep(step: Step, ctx: ExpressionContext): Record<string, unknown>
       if (spec.default !== undefined) out[field] = spec.default;
       continue;
     }
-    out[field] = spec.content === 'plain' || spec.content === 'expression' ? value : renderStatic(value, ctx);
+    // A plan shows that a secret exists, never its value or ciphertext.
+    const shown = hideSecrets(value);
+    out[field] = spec.content === 'plain' || spec.content === 'expression' ? shown : renderStatic(shown, ctx);
   }
   if (step.type === 'shell' && typeof out.command === 'string') {
     const command = Reflect.get(step, 'command');

@@ -18,3 +18,4 @@ export {
 export { renderArgv } from './command';
 export { planWorkflow, type Plan, type PlannedStep } from './planner';
 export { profileAllows } from './profiles';
+export { isSealedSecret, isSecret } from './secrets';

@@ -24,6 +24,11 @@ export interface FieldSpec {
   default?: unknown;
   /** Extra rule; returns a message when the value is invalid. */
   check?: (value: unknown) => string | undefined;
+  /**
+   * `string-map` only: a value may also be `{ value: "...", secret: true }`, stored encrypted and
+   * decrypted only inside the step's activity.
+   */
+  secretValues?: boolean;
   /** JSON Schema of the field when `kind` alone says too little. */
   schema?: Record<string, unknown>;
   describe?: string;
@@ -80,6 +85,17 @@ const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 /** `<plugin id>@<semver range>`; the range itself is checked when the definition is saved. */
 export const PLUGIN_REF = /^[a-z][a-z0-9-]*(\.[a-z][a-z0-9-]*)+@[0-9A-Za-z^~<>=.*|\- ]{1,64}$/;
 
+const SCALAR_SCHEMA = { type: ['string', 'number', 'boolean'] };
+/** `{ value, secret: true }` in a string map (see FieldSpec.secretValues). */
+const SECRET_ENTRY_SCHEMA = {
+  type: 'object',
+  required: ['value', 'secret'],
+  additionalProperties: false,
+  properties: { value: SCALAR_SCHEMA, secret: { type: 'boolean' } },
+  description: 'Stored encrypted; only the step that uses it sees the value.',
+};
+const SECRET_MAP_VALUES = { anyOf: [SCALAR_SCHEMA, SECRET_ENTRY_SCHEMA] };
+
 const isStatus = (v: unknown): boolean =>
   typeof v === 'number' && Number.isInteger(v) && v >= 100 && v <= 599;
 const statusSchema = { type: 'integer', minimum: 100, maximum: 599 };
@@ -106,7 +122,8 @@ export const BUILTIN_STEP_TYPES: readonly StepTypeDescriptor[] = [
       env: {
         kind: 'string-map',
         content: 'template',
-        describe: 'Environment variables for the process.',
+        secretValues: true,
+        describe: 'Environment variables for the process; `{ value, secret: true }` stores one encrypted.',
         check: (v) => {
           const bad = Object.keys(v ?? {}).find((k) => !ENV_NAME.test(k));
           return bad === undefined ? undefined : `'${bad}' is not a valid environment variable name`;
@@ -114,7 +131,7 @@ export const BUILTIN_STEP_TYPES: readonly StepTypeDescriptor[] = [
         schema: {
           type: 'object',
           propertyNames: { pattern: ENV_NAME.source },
-          additionalProperties: { type: ['string', 'number', 'boolean'] },
+          additionalProperties: SECRET_MAP_VALUES,
         },
       },
       working_dir: { kind: 'string', content: 'template', describe: 'Directory to run in.' },
@@ -137,7 +154,13 @@ export const BUILTIN_STEP_TYPES: readonly StepTypeDescriptor[] = [
             ? 'url must start with http:// or https://'
             : undefined,
       },
-      headers: { kind: 'string-map', content: 'template' },
+      headers: {
+        kind: 'string-map',
+        content: 'template',
+        secretValues: true,
+        describe: 'Request headers; `{ value, secret: true }` stores one encrypted.',
+        schema: { type: 'object', additionalProperties: SECRET_MAP_VALUES },
+      },
       body: {
         kind: 'any',
         content: 'template',
@@ -246,7 +269,8 @@ export const BUILTIN_STEP_TYPES: readonly StepTypeDescriptor[] = [
       config: {
         kind: 'object',
         content: 'plain',
-        describe: 'Plugin configuration, checked against its config schema.',
+        describe:
+          'Plugin configuration, checked against its config schema; properties the schema marks `writeOnly` are stored encrypted.',
       },
       credentials: {
         kind: 'string-map',

@@ -77,6 +77,11 @@ describe('startDevStack', () => {
       expect(env.DATABASE_URL).toBe(database.url);
       expect(env.TEMPORAL_ADDRESS).toBe(summary.temporalAddress);
       expect((await fetch(summary.temporalUiUrl!)).status).toBe(200);
+      // The Web UI decrypts payloads through the API's codec endpoint.
+      const settings = (await (await fetch(`${summary.temporalUiUrl!}/api/v1/settings`)).json()) as {
+        Codec: { Endpoint: string };
+      };
+      expect(settings.Codec.Endpoint).toBe(`${summary.apiUrl}/v1/codec`);
 
       const second = startDevStack({
         dataDir,

@@ -31,6 +31,8 @@ export interface ServiceContext {
   temporalAddress: string;
   temporalNamespace: string;
   apiPort: number;
+  /** The Temporal Web UI the stack started (its origin may call the API's codec endpoint). */
+  temporalUiUrl?: string;
 }
 
 export interface ServiceSpec {
@@ -110,6 +112,8 @@ export async function startDevStack(opts: DevStackOptions): Promise<DevStack> {
     let temporalAddress = env.TEMPORAL_ADDRESS;
     const temporalNamespace = env.TEMPORAL_NAMESPACE || 'default';
     let temporalUiUrl: string | undefined;
+    // Chosen before Temporal starts: the Web UI is told the API's codec endpoint at start.
+    const apiPort = await preferredOrFreePort(ports.api);
     if (temporalAddress) {
       opts.onProgress(`Temporal: using the server at ${temporalAddress} (TEMPORAL_ADDRESS)`);
     } else {
@@ -121,6 +125,7 @@ export async function startDevStack(opts: DevStackOptions): Promise<DevStack> {
         port: await preferredOrFreePort(ports.temporal),
         ui: true,
         uiPort: await preferredOrFreePort(ports.temporalUi),
+        uiCodecEndpoint: `http://127.0.0.1:${apiPort}/v1/codec`,
         namespace: temporalNamespace,
         log: (line) => opts.log('temporal', line),
       });
@@ -139,8 +144,13 @@ export async function startDevStack(opts: DevStackOptions): Promise<DevStack> {
     });
     infra.push({ name: 'postgres', exited: postgres.exited, stop: () => postgres.stop() });
 
-    const apiPort = await preferredOrFreePort(ports.api);
-    const context = { databaseUrl: postgres.url, temporalAddress, temporalNamespace, apiPort };
+    const context: ServiceContext = {
+      databaseUrl: postgres.url,
+      temporalAddress,
+      temporalNamespace,
+      apiPort,
+      ...(temporalUiUrl === undefined ? {} : { temporalUiUrl }),
+    };
     const specs = opts.services(context);
     const running = specs.map((spec) => {
       const child = startProcess(spec.command, spec.args, {

@@ -14,7 +14,10 @@ export type DevstackErrorCode =
   | 'POSTGRES_CREDENTIALS_MISSING'
   | 'SERVICE_NOT_READY'
   | 'DATA_DIR_IN_USE'
-  | 'SANDBOX_ADDON_BUILD_FAILED';
+  | 'SANDBOX_ADDON_BUILD_FAILED'
+  | 'LOCAL_KMS_UNAVAILABLE'
+  | 'LOCAL_KMS_BUILD_FAILED'
+  | 'LOCAL_KMS_START_FAILED';
 
 export class DevstackError extends Error {
   override readonly name = 'DevstackError';

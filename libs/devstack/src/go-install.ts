@@ -1,7 +1,7 @@
 import { mkdir, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describeExit, startProcess } from './child-process';
-import { DevstackError } from './errors';
+import { DevstackError, type DevstackErrorCode } from './errors';
 import { withFileLock } from './file-lock';
 
 export interface GoInstallOptions {
@@ -16,6 +16,8 @@ export interface GoInstallOptions {
   /** How often to print an elapsed-time line while go works silently. */
   heartbeatMs?: number;
   isInstalled: () => Promise<boolean>;
+  /** The error code of a failed build; default TEMPORAL_CLI_BUILD_FAILED. */
+  failureCode?: DevstackErrorCode;
 }
 
 /**
@@ -66,7 +68,7 @@ async function runGoInstall(opts: GoInstallOptions, buildDir: string): Promise<v
   if (exit.code !== 0) {
     const output = child.recentOutput().join('\n');
     throw new DevstackError(
-      'TEMPORAL_CLI_BUILD_FAILED',
+      opts.failureCode ?? 'TEMPORAL_CLI_BUILD_FAILED',
       `go install ${opts.target} ${describeExit(exit)}:\n${output}`,
       opts.goPath,
     );

@@ -38,3 +38,18 @@ export {
 } from './dev-stack';
 export { formatStackSummary, redactUrl, exampleCommand, type StackSummary } from './summary';
 export { ensureBubblewrap, ensureIsolatedVm, bubblewrapWorks, BWRAP_PATH } from './sandbox-tools';
+export {
+  LOCAL_KMS_VERSION,
+  LOCAL_KMS_GO_MODULE,
+  LOCAL_KMS_KEY_ID,
+  LOCAL_KMS_KEY_ALIAS,
+  ensureLocalKms,
+  localKmsCachePath,
+  localKmsEnv,
+  localKmsSeedYaml,
+  startLocalKms,
+  type EnsureLocalKmsOptions,
+  type LocalKms,
+  type LocalKmsKey,
+  type LocalKmsOptions,
+} from './local-kms';

@@ -34,7 +34,7 @@ export function temporalCliCachePath(env: NodeJS.ProcessEnv = process.env): stri
   return join(wardenCacheDir(env), 'temporal-cli', TEMPORAL_CLI_VERSION, 'temporal');
 }
 
-async function isExecutableFile(path: string): Promise<boolean> {
+export async function isExecutableFile(path: string): Promise<boolean> {
   try {
     await access(path, constants.X_OK);
     return (await stat(path)).isFile();

@@ -29,6 +29,14 @@ describe('startDevArgs', () => {
     expect(args.slice(-2)).toEqual(['--dynamic-config-value', 'x=1']);
   });
 
+  it('points the Web UI at a codec endpoint, and only when the UI runs', () => {
+    const endpoint = 'http://127.0.0.1:3000/v1/codec';
+    const withUi = startDevArgs({ port: 1, ui: true, uiCodecEndpoint: endpoint, namespace: 'default' });
+    expect(withUi.join(' ')).toContain(`--ui-codec-endpoint ${endpoint}`);
+    const headless = startDevArgs({ port: 1, ui: false, uiCodecEndpoint: endpoint, namespace: 'default' });
+    expect(headless).not.toContain('--ui-codec-endpoint');
+  });
+
   it('does not pass the default namespace, which the server always creates', () => {
     expect(startDevArgs({ port: 1, ui: false, namespace: 'default' })).not.toContain('--namespace');
   });

@@ -17,6 +17,8 @@ export interface TemporalDevServerOptions {
   uiPort?: number;
   /** Serve the Web UI; default false. */
   ui?: boolean;
+  /** The Web UI's remote codec server (the API's `/v1/codec`), so it can show decrypted payloads. */
+  uiCodecEndpoint?: string;
   /** Created at start (besides `default`, which always exists). */
   namespace?: string;
   /** Every line the server prints. */
@@ -42,6 +44,7 @@ export interface StartDevArgsInput {
   port: number;
   ui: boolean;
   uiPort?: number;
+  uiCodecEndpoint?: string;
   dbFilename?: string;
   namespace: string;
   extraArgs?: string[];
@@ -52,6 +55,7 @@ export function startDevArgs(input: StartDevArgsInput): string[] {
   const args = ['server', 'start-dev', '--ip', HOST, '--port', String(input.port), '--log-format', 'text'];
   if (input.ui) {
     if (input.uiPort !== undefined) args.push('--ui-port', String(input.uiPort));
+    if (input.uiCodecEndpoint !== undefined) args.push('--ui-codec-endpoint', input.uiCodecEndpoint);
   } else {
     args.push('--headless');
   }
@@ -83,8 +87,11 @@ export async function startTemporalDevServer(
   if (cli.source === 'sdk-download') {
     // Loaded only here: the testing package pulls in the SDK's native bridge.
     const { TestWorkflowEnvironment } = await import('@temporalio/testing');
+    const codecArgs =
+      ui && opts.uiCodecEndpoint !== undefined ? ['--ui-codec-endpoint', opts.uiCodecEndpoint] : [];
+    const extraArgs = [...codecArgs, ...(opts.extraArgs ?? [])];
     const env = await TestWorkflowEnvironment.createLocal({
-      server: { ip: HOST, port, ui, uiPort, dbFilename, namespace, extraArgs: opts.extraArgs },
+      server: { ip: HOST, port, ui, uiPort, dbFilename, namespace, extraArgs },
     }).catch((error: unknown) => {
       throw new DevstackError(
         'TEMPORAL_SERVER_START_FAILED',
@@ -96,7 +103,15 @@ export async function startTemporalDevServer(
     return { address: env.address, namespace, uiUrl, exited, stop: () => env.teardown() };
   }
 
-  const args = startDevArgs({ port, ui, uiPort, dbFilename, namespace, extraArgs: opts.extraArgs });
+  const args = startDevArgs({
+    port,
+    ui,
+    uiPort,
+    uiCodecEndpoint: opts.uiCodecEndpoint,
+    dbFilename,
+    namespace,
+    extraArgs: opts.extraArgs,
+  });
   let stopping = false;
   // Once it stops (our signal, or the terminal's Ctrl-C, which it announces), the server's
   // internal workers log a burst of expected connection warnings: not worth showing.

@@ -2,7 +2,7 @@
  * The contract between the interpreter workflow and the step activities: inputs, results and
  * failure types. No Node imports, so workflow code may import it.
  */
-import type { SecurityProfile } from '@warden/definition';
+import type { SealedSecret, SecurityProfile } from '@warden/definition';
 
 export interface EngineLogger {
   info(message: string, meta?: Record<string, unknown>): void;
@@ -21,9 +21,35 @@ export interface ActivityLimits {
   workDirRoot?: string;
 }
 
+/** An env value or header as an activity receives it: text, or a secret still sealed. */
+export type StepString = string | SealedSecret;
+
+/**
+ * The definition version a step's secrets were sealed for. Sent only with a step that has
+ * sealed values, so a step without any schedules exactly the activity input it always did.
+ */
+export interface SecretOwner {
+  tenantId: string;
+  workflowId: string;
+  workflowVersion: number;
+}
+
+/**
+ * Opens the sealed secrets of a definition version, in the activity and in memory only. The
+ * worker implements it with FieldCipher over its KeyRing (and tells its log redactor the value).
+ */
+export interface SecretFields {
+  /** `field` is `steps.<stepId>.env.<NAME>`, `steps.<stepId>.headers.<Name>` or `steps.<stepId>.config.<prop>`. */
+  open(at: SecretOwner & { field: string }, ciphertext: string): Promise<string>;
+  /** Told the strings an opened secret holds (a config value may be an object), to mask in logs. */
+  remember?(values: readonly string[]): void;
+}
+
 export interface ActivityDeps {
   logger: EngineLogger;
   limits?: Partial<ActivityLimits>;
+  /** Without it a step with sealed secrets fails (secret_unreadable). */
+  secrets?: SecretFields;
 }
 
 interface StepActivityBase {
@@ -31,20 +57,22 @@ interface StepActivityBase {
   stepId: string;
   /** Checked again inside the activity: defense in depth against a tampered history. */
   profile: SecurityProfile;
+  /** Present when the step has sealed secrets. */
+  sealedFor?: SecretOwner;
 }
 
 /** argv mode: the command was split into words first, then each word rendered; no shell. */
 export interface ShellArgvInput extends StepActivityBase {
   mode: 'argv';
   argv: string[];
-  env: Record<string, string>;
+  env: Record<string, StepString>;
 }
 
 /** `shell: bash`: the script is the command as written; values only arrive through env. */
 export interface ShellBashInput extends StepActivityBase {
   mode: 'bash';
   script: string;
-  env: Record<string, string>;
+  env: Record<string, StepString>;
 }
 
 export type ShellActivityInput = ShellArgvInput | ShellBashInput;
@@ -61,7 +89,7 @@ export interface ShellActivityResult {
 export interface HttpActivityInput extends StepActivityBase {
   method: string;
   url: string;
-  headers: Record<string, string>;
+  headers: Record<string, StepString>;
   body?: unknown;
   /** Accepted statuses; empty means any 2xx. */
   expected_status: number[];
@@ -87,6 +115,7 @@ export interface PluginActivityInput extends StepActivityBase {
   tenantId: string;
   plugin: PluginPin;
   input: unknown;
+  /** Top-level properties the plugin's config schema marks `writeOnly` arrive sealed. */
   config: unknown;
   /** Credential slot -> tenant credential name, as the step binds them. */
   credentials: Record<string, string>;
@@ -114,6 +143,7 @@ export const ACTIVITY_ERROR_TYPES = {
   httpRequestFailed: 'HttpRequestFailed',
   workerShutdown: 'WorkerShutdown',
   pluginUnavailable: 'PluginUnavailable',
+  secretUnreadable: 'SecretUnreadable',
 } as const;
 
 /**

@@ -36,6 +36,9 @@ export {
   type PluginPin,
   type PluginActivityInput,
   type PluginActivityResult,
+  type SecretFields,
+  type SecretOwner,
+  type StepString,
   PLUGIN_FAILURE_TYPE_PREFIX,
 } from './activity-contract';
 export {
@@ -71,3 +74,10 @@ export {
   type EnsuredNamespace,
 } from './namespaces';
 export { getRunState, RunNotFoundError } from './run-state-client';
+export {
+  loadTemporalTlsConfig,
+  describeTemporalTls,
+  TemporalTlsConfigError,
+  TEMPORAL_TLS_VARIABLES,
+  type TemporalTlsVariable,
+} from './temporal-tls';

@@ -1,8 +1,9 @@
-import type { Duration } from '@temporalio/common';
+import type { DataConverter, Duration } from '@temporalio/common';
 import { NativeConnection, Runtime, Worker } from '@temporalio/worker';
+import { TEMPORAL_FAILURE_CONVERTER_PATH } from '@warden/crypto';
 import { createActivities } from './activities';
 import type { PluginHost } from './activities/plugin';
-import type { ActivityLimits, EngineLogger, WardenActivities } from './activity-contract';
+import type { ActivityLimits, EngineLogger, SecretFields, WardenActivities } from './activity-contract';
 import { WORKFLOWS_PATH } from './bundle';
 import { taskQueueFor } from './shared';
 
@@ -20,17 +21,24 @@ export interface WardenWorkerOptions {
   limits?: Partial<ActivityLimits>;
   /** Loads, runs (in the sandbox) and audits plugin steps; without it plugin steps fail. */
   plugins?: PluginHost;
+  /** Opens definitions' sealed secrets; without it steps that have some fail (secret_unreadable). */
+  secrets?: SecretFields;
   maxConcurrentActivityTaskExecutions?: number;
   /** How long running steps may finish after shutdown starts before they are cancelled. */
   shutdownGraceTime?: Duration;
   identity?: string;
+  /**
+   * The tenant's converter (tenantDataConverter from @warden/crypto): every payload the worker
+   * sends to Temporal is encrypted with the tenant's key. Without it payloads are plain JSON.
+   */
+  dataConverter?: DataConverter;
 }
 
 /** One Temporal worker polling the tenant's task queue with the interpreter and step activities. */
 export async function createWardenWorker(opts: WardenWorkerOptions): Promise<Worker> {
   const logger = opts.logger ?? Runtime.instance().logger;
   const activities = {
-    ...createActivities({ logger, limits: opts.limits, plugins: opts.plugins }),
+    ...createActivities({ logger, limits: opts.limits, plugins: opts.plugins, secrets: opts.secrets }),
     ...opts.activities,
   };
   return Worker.create({
@@ -39,6 +47,8 @@ export async function createWardenWorker(opts: WardenWorkerOptions): Promise<Wor
     taskQueue: taskQueueFor(opts.tenantId),
     ...(opts.workflowBundle ? { workflowBundle: opts.workflowBundle } : { workflowsPath: WORKFLOWS_PATH }),
     activities,
+    // The prebuilt bundle always carries this failure converter: the worker's side must match.
+    dataConverter: { failureConverterPath: TEMPORAL_FAILURE_CONVERTER_PATH, ...opts.dataConverter },
     ...(opts.identity === undefined ? {} : { identity: opts.identity }),
     ...(opts.maxConcurrentActivityTaskExecutions === undefined
       ? {}

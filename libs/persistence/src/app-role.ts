@@ -17,6 +17,8 @@ export interface AppRoleOptions {
  * DELETE or TRUNCATE from anyone: the chain is append-only. Migration bookkeeping: nothing.
  * The plugin registry's code is immutable to the role: a version may change its status only,
  * a source blob and a pin nothing at all (column grants; REVOKE ALL on a table drops them too).
+ * Keys and credentials are never deleted by the role: a data key is destroyed by erasing its
+ * bytes, a credential by marking it deleted; a credential version's ciphertext never changes.
  */
 const TABLE_PRIVILEGES: Readonly<Record<string, readonly string[]>> = {
   tenants: ['SELECT', 'INSERT', 'UPDATE'],
@@ -35,6 +37,13 @@ const TABLE_PRIVILEGES: Readonly<Record<string, readonly string[]>> = {
   plugin_blobs: ['SELECT', 'INSERT'],
   plugin_publisher_keys: ['SELECT', 'INSERT', 'UPDATE ("revoked_at")'],
   workflow_plugin_pins: ['SELECT', 'INSERT'],
+  tenant_data_keys: [
+    'SELECT',
+    'INSERT',
+    'UPDATE ("wrapped", "master_key_id", "state", "retired_at", "destroyed_at")',
+  ],
+  credentials: ['SELECT', 'INSERT', 'UPDATE ("description", "current_version", "updated_at", "deleted_at")'],
+  credential_versions: ['SELECT', 'INSERT', 'UPDATE ("valid_until")'],
   warden_migrations: [],
 };
 

@@ -15,9 +15,13 @@ import { PluginPublisherKeyEntity } from './entities/plugin-publisher-key.entity
 import { PluginVersionEntity } from './entities/plugin-version.entity';
 import { PluginEntity } from './entities/plugin.entity';
 import { WorkflowPluginPinEntity } from './entities/workflow-plugin-pin.entity';
+import { TenantDataKeyEntity } from './entities/tenant-data-key.entity';
+import { CredentialEntity } from './entities/credential.entity';
+import { CredentialVersionEntity } from './entities/credential-version.entity';
 import { InitialSchema1732262400000 } from './migrations/1732262400000-initial-schema';
 import { TenancyIdentityAudit1732348800000 } from './migrations/1732348800000-tenancy-identity-audit';
 import { PluginRegistry1732435200000 } from './migrations/1732435200000-plugin-registry';
+import { CredentialsVault1733097600000 } from './migrations/1733097600000-credentials-vault';
 
 export const ENTITIES = [
   TenantEntity,
@@ -36,6 +40,9 @@ export const ENTITIES = [
   PluginBlobEntity,
   PluginPublisherKeyEntity,
   WorkflowPluginPinEntity,
+  TenantDataKeyEntity,
+  CredentialEntity,
+  CredentialVersionEntity,
 ];
 
 /** In order; a new migration is appended here and never edited afterwards. */
@@ -43,6 +50,7 @@ export const MIGRATIONS = [
   InitialSchema1732262400000,
   TenancyIdentityAudit1732348800000,
   PluginRegistry1732435200000,
+  CredentialsVault1733097600000,
 ];
 
 export interface DataSourceOptions {

@@ -9,6 +9,8 @@
  * Every repository method takes a TenantScope first and runs in a tenant transaction
  * (`withTenant`), so PostgreSQL itself refuses other tenants' rows. To do several things
  * atomically, open one and pass it on: `withTenant(ds, scope, (tx) => runs.create(tx, ...))`.
+ * Keys and secrets: PostgresDataKeyStore (the key ring's wrapped data keys) and
+ * CredentialRepository (ciphertext only; credentialFieldContext says where it belongs).
  * Not tenant-scoped: TenantRepository (the registry), SigningKeyRepository (platform keys), and
  * the one escape hatch, unscoped-lookups.ts (credential hash -> tenant).
  */
@@ -53,9 +55,13 @@ export { PluginVersionEntity, PLUGIN_STATUSES, PLUGIN_LANGUAGES } from './entiti
 export { PluginBlobEntity } from './entities/plugin-blob.entity';
 export { PluginPublisherKeyEntity } from './entities/plugin-publisher-key.entity';
 export { WorkflowPluginPinEntity } from './entities/workflow-plugin-pin.entity';
+export { TenantDataKeyEntity, DATA_KEY_STATES } from './entities/tenant-data-key.entity';
+export { CredentialEntity, CREDENTIAL_TYPES, type CredentialType } from './entities/credential.entity';
+export { CredentialVersionEntity } from './entities/credential-version.entity';
 export {
   WorkflowRepository,
   sourceChecksum,
+  workflowSecretContext,
   type NewWorkflowVersion,
   type WorkflowWithVersion,
   type WorkflowListFilter,
@@ -80,6 +86,18 @@ export {
   type PluginUsage,
   type LoadedPluginVersion,
 } from './plugin.repository';
+export {
+  CredentialRepository,
+  credentialFieldContext,
+  type NewCredential,
+  type SealedCredentialValue,
+  type CredentialWithVersion,
+  type CredentialListFilter,
+  type CredentialUsage,
+  type UsableCredential,
+  type UsableCredentialVersion,
+} from './credential.repository';
+export { PostgresDataKeyStore } from './data-key.store';
 export {
   TenantRepository,
   tenantNamespace,

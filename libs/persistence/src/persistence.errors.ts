@@ -8,6 +8,7 @@ export type PersistenceErrorCode =
   | 'grant_exists'
   | 'plugin_key_taken'
   | 'publisher_key_exists'
+  | 'credential_name_taken'
   | 'unsafe_app_role'
   | 'owner_cannot_bypass_rls';
 

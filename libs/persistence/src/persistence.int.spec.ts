@@ -44,6 +44,7 @@ describe('schema and migrations', () => {
         'InitialSchema1732262400000',
         'TenancyIdentityAudit1732348800000',
         'PluginRegistry1732435200000',
+        'CredentialsVault1733097600000',
       ]);
       expect(await runMigrations(db.url)).toEqual([]);
 
@@ -55,6 +56,12 @@ describe('schema and migrations', () => {
         const [tenant] = await ds.query(`SELECT id, slug FROM tenants`);
         expect(tenant).toEqual({ id: DEFAULT_TENANT_ID, slug: 'default' });
 
+        await ds.undoLastMigration({ transaction: 'all' });
+        const vaultTables = await ds.query(
+          `SELECT table_name FROM information_schema.tables
+            WHERE table_name IN ('tenant_data_keys', 'credentials', 'credential_versions')`,
+        );
+        expect(vaultTables).toEqual([]);
         await ds.undoLastMigration({ transaction: 'all' });
         const pluginTables = await ds.query(
           `SELECT table_name FROM information_schema.tables WHERE table_name LIKE '%plugin%'`,

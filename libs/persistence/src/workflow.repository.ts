@@ -1,4 +1,5 @@
 import { createHash, randomUUID } from 'node:crypto';
+import type { FieldContext } from '@warden/crypto';
 import type { WorkflowDefinition } from '@warden/definition';
 import type { DataSource, EntityManager } from 'typeorm';
 import { WorkflowVersionEntity, type SourceFormat } from './entities/workflow-version.entity';
@@ -41,6 +42,20 @@ interface PinnedRow {
   v_created_at: Date;
 }
 
+/**
+ * Where a definition version's secret belongs (`field`: `steps.<stepId>.env.<NAME>` and the
+ * like): the API seals and the worker opens with exactly this context, so a secret copied into
+ * another version, field or tenant does not open.
+ */
+export function workflowSecretContext(
+  tenantId: string,
+  workflowId: string,
+  version: number,
+  field: string,
+): FieldContext {
+  return { tenantId, table: 'workflow_versions', recordId: `${workflowId}@${version}`, field };
+}
+
 /** sha256 of the source text, hex: lets clients see whether a version's text changed. */
 export function sourceChecksum(source: string): string {
   return createHash('sha256').update(source, 'utf8').digest('hex');
@@ -57,10 +72,14 @@ export class WorkflowRepository {
    * Creates the workflow with version 1. Throws PersistenceError `workflow_name_taken`; the name
    * check is an ON CONFLICT, so a joined transaction stays usable after it.
    */
-  async create(scope: TenantScope, input: NewWorkflowVersion): Promise<WorkflowWithVersion> {
+  async create(
+    scope: TenantScope,
+    input: NewWorkflowVersion & { workflowId?: string },
+  ): Promise<WorkflowWithVersion> {
     return withTenant(this.dataSource, scope, async ({ manager: m }) => {
       const workflow = m.create(WorkflowEntity, {
-        id: randomUUID(),
+        // Chosen by the caller when it seals secrets bound to the id before the row exists.
+        id: input.workflowId ?? randomUUID(),
         tenantId: scope.tenantId,
         name: input.definition.name,
         description: input.definition.description ?? null,

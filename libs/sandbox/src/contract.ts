@@ -155,14 +155,29 @@ export interface CredentialValue {
   password?: string;
 }
 
-/** Reads a tenant's credential by name. The vault (issue 5) implements it; tests use a map. */
+/** Who a credential is resolved for: the vault audits each use with it. */
+export interface CredentialUse {
+  pluginId: string;
+  /** Absent for the registry's test endpoint. */
+  runId?: string;
+  stepId?: string;
+}
+
+/**
+ * Reads a tenant's credential by name. The vault (issue 5) implements it; tests use a map. A
+ * SandboxFailure('capability-denied') it throws reaches the step with its message; any other
+ * error becomes a generic refusal (its message may name vault internals).
+ */
 export interface CredentialResolver {
-  resolve(tenantId: string, credentialName: string): Promise<CredentialValue>;
+  resolve(tenantId: string, credentialName: string, use?: CredentialUse): Promise<CredentialValue>;
 }
 
 export interface BrokerContext {
   tenantId: string;
   pluginId: string;
+  /** The job's run and step, for the credential-use audit (absent for test runs). */
+  runId?: string;
+  stepId?: string;
   capabilities: SandboxCapabilities;
   signal: AbortSignal;
   /** Records capability use (for the audit record and quota counting). */

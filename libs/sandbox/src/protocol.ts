@@ -9,7 +9,13 @@ export interface RunMessage {
   id: number;
   pluginId: string;
   digest: string;
-  code: string;
+  /**
+   * The compiled module text. Left out when the host has sent this digest to this child before:
+   * the child compiles each digest once and keeps the script, so a warm call does not carry (and
+   * escape, write, read and parse) the whole plugin again. A child that no longer holds it answers
+   * `need-code` and the host sends the run again with the code.
+   */
+  code?: string;
   /** JSON text, parsed inside the isolate. */
   input: string;
   config: string;
@@ -55,7 +61,13 @@ export interface DoneMessage {
   recycle: boolean;
 }
 
-export type ChildMessage = ReadyMessage | FetchRequestMessage | DoneMessage;
+/** The run named a digest without its code, and the child holds no script for it. */
+export interface NeedCodeMessage {
+  t: 'need-code';
+  id: number;
+}
+
+export type ChildMessage = ReadyMessage | FetchRequestMessage | DoneMessage | NeedCodeMessage;
 
 /**
  * Splits a text stream into lines and hands each complete line to `onLine`. The stream must be
@@ -70,6 +82,14 @@ export function lineSplitter(
   let overflowed = false;
   return (chunk) => {
     if (overflowed) return;
+    // The usual chunk is one whole message: hand it over without concatenating or re-slicing.
+    if (pending === '' && chunk.indexOf('\n') === chunk.length - 1) {
+      if (limit && chunk.length - 1 > limit.maxLineChars) {
+        overflowed = true;
+        limit.onOverflow();
+      } else if (chunk.length > 1) onLine(chunk.slice(0, -1));
+      return;
+    }
     pending += chunk;
     if (
       limit &&

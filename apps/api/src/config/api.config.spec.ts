@@ -32,6 +32,8 @@ describe('ApiConfig.fromEnv', () => {
       'plan_only, restricted, standard, elevated',
     ],
     [{ ...required, HOST: ' 0.0.0.0' }, 'HOST', 'whitespace'],
+    [{ ...required, WARDEN_MASTER_KEY: 'c2hvcnQ=' }, 'WARDEN_MASTER_KEY', '32 bytes in base64'],
+    [{ ...required, WARDEN_KEY_PROVIDER: 'vault' }, 'WARDEN_KEY_PROVIDER', "'local' or 'aws-kms'"],
   ])('refuses %j naming %s', (env, variable, fragment) => {
     let error: unknown;
     try {
@@ -42,6 +44,14 @@ describe('ApiConfig.fromEnv', () => {
     expect(error).toBeInstanceOf(ConfigError);
     expect((error as ConfigError).variable).toBe(variable);
     expect((error as ConfigError).message).toContain(fragment);
+  });
+
+  it('masks the master key when described', () => {
+    const masterKey = Buffer.alloc(32, 7).toString('base64');
+    const config = ApiConfig.fromEnv({ ...required, WARDEN_MASTER_KEY: masterKey });
+    expect(config.crypto).toMatchObject({ provider: 'local', masterKey: Buffer.alloc(32, 7) });
+    expect(config.describe().WARDEN_MASTER_KEY).toBe('***');
+    expect(JSON.stringify(config.describe())).not.toContain(masterKey);
   });
 
   it('masks the database password when described', () => {

@@ -1,4 +1,12 @@
+import { CryptoError, describeCryptoConfig, loadCryptoConfig, type CryptoConfig } from '@warden/crypto';
 import { SECURITY_PROFILES, type SecurityProfile } from '@warden/definition';
+import {
+  describeTlsSettings,
+  loadTlsSettings,
+  NO_TLS,
+  TlsSettingError,
+  type TlsSettings,
+} from './tls.config';
 
 /** Raised at boot; names the variable so the operator knows what to fix. */
 export class ConfigError extends Error {
@@ -49,6 +57,18 @@ export class ApiConfig {
   readonly tokenIssuer: string;
   /** WARDEN_TOKEN_AUDIENCE: `aud` of access tokens. Default 'warden-api'. */
   readonly tokenAudience: string;
+  /**
+   * WARDEN_KEY_PROVIDER, WARDEN_MASTER_KEY (sensitive), WARDEN_MASTER_KEY_PREVIOUS (sensitive),
+   * WARDEN_MASTER_KEY_FILE, WARDEN_DATA_DIR, WARDEN_KMS_*, WARDEN_DATA_KEY_CACHE_TTL_MS: the key
+   * provider that wraps tenants' data keys (see @warden/crypto's loadCryptoConfig). Default: a
+   * local master key in `.warden/data/master.key`, created on first start.
+   */
+  readonly crypto: CryptoConfig;
+  /**
+   * WARDEN_TLS_CERT_FILE + WARDEN_TLS_KEY_FILE (HTTPS for the API) and TEMPORAL_TLS_* (TLS or
+   * mTLS to Temporal); see tls.config.ts and docs/tls.md. Default: plaintext on both.
+   */
+  readonly tls: TlsSettings;
 
   constructor(values: {
     port: number;
@@ -63,6 +83,8 @@ export class ApiConfig {
     tokenIssuer?: string;
     tokenAudience?: string;
     bootstrap?: { tenant: string; email: string; password: string } | undefined;
+    crypto?: CryptoConfig;
+    tls?: TlsSettings;
   }) {
     this.port = values.port;
     this.host = values.host;
@@ -76,6 +98,8 @@ export class ApiConfig {
     this.tokenIssuer = values.tokenIssuer ?? 'warden';
     this.tokenAudience = values.tokenAudience ?? 'warden-api';
     this.bootstrap = values.bootstrap;
+    this.crypto = values.crypto ?? cryptoVars({});
+    this.tls = values.tls ?? NO_TLS;
   }
 
   /** Reads and validates every variable; throws ConfigError naming the first bad one. */
@@ -93,6 +117,8 @@ export class ApiConfig {
       tokenIssuer: stringVar(env, 'WARDEN_TOKEN_ISSUER', 'warden'),
       tokenAudience: stringVar(env, 'WARDEN_TOKEN_AUDIENCE', 'warden-api'),
       bootstrap: bootstrapVars(env),
+      crypto: cryptoVars(env),
+      tls: tlsVars(env),
     });
   }
 
@@ -113,6 +139,8 @@ export class ApiConfig {
       WARDEN_BOOTSTRAP_TENANT: this.bootstrap?.tenant ?? '(none)',
       WARDEN_BOOTSTRAP_EMAIL: this.bootstrap?.email ?? '(none)',
       WARDEN_BOOTSTRAP_PASSWORD: this.bootstrap === undefined ? '(none)' : '***',
+      ...describeCryptoConfig(this.crypto),
+      ...describeTlsSettings(this.tls),
     };
   }
 }
@@ -165,6 +193,26 @@ function bootstrapVars(env: Env): ApiConfig['bootstrap'] {
   const missing = names.find((name) => !env[name]);
   if (missing) throw new ConfigError(missing, 'is required when any WARDEN_BOOTSTRAP_* variable is set');
   return { tenant: tenant!, email: email!, password: password! };
+}
+
+/** loadCryptoConfig names the variable first in its message; a ConfigError names it too. */
+function cryptoVars(env: Env): CryptoConfig {
+  try {
+    return loadCryptoConfig(env);
+  } catch (err) {
+    if (!(err instanceof CryptoError)) throw err;
+    const [variable = 'WARDEN_KEY_PROVIDER', ...rest] = err.message.split(' ');
+    throw new ConfigError(variable, rest.join(' '));
+  }
+}
+
+function tlsVars(env: Env): TlsSettings {
+  try {
+    return loadTlsSettings(env);
+  } catch (err) {
+    if (err instanceof TlsSettingError) throw new ConfigError(err.variable, err.reason);
+    throw err;
+  }
 }
 
 function roleNameVar(env: Env, name: string, fallback: string): string {

@@ -1,4 +1,5 @@
 import { BadRequestException, NotFoundException, PayloadTooLargeException } from '@nestjs/common';
+import { CryptoError, type CryptoErrorCode } from '@warden/crypto';
 import { RunError } from '../runs/runs.errors';
 import { fromBodyParserError } from './body-parser-errors';
 import { errorResponse, toKnownError } from './error-mapping';
@@ -35,6 +36,21 @@ describe('error mapping', () => {
     expect(mapped.code).toBe('internal_error');
     expect(mapped.message).not.toContain('hunter2');
     expect(errorResponse(mapped, 'r').status).toBe(500);
+  });
+
+  it('names what failed when stored ciphertext cannot be read: shredded 410, provider 503, integrity 500', () => {
+    const status = (code: CryptoErrorCode) =>
+      errorResponse(toKnownError(new CryptoError(code, 'why'), request), 'r');
+    expect(status('key_destroyed')).toMatchObject({
+      status: 410,
+      body: { error: { code: 'key_destroyed' } },
+    });
+    expect(status('key_provider_failed').status).toBe(503);
+    expect(status('ciphertext_tampered')).toMatchObject({
+      status: 500,
+      body: { error: { code: 'ciphertext_tampered', message: 'why' } },
+    });
+    expect(status('ciphertext_context_mismatch').body.error.code).toBe('ciphertext_context_mismatch');
   });
 
   it('locates JSON syntax errors by line and column', () => {

@@ -1,4 +1,6 @@
 import { HttpException } from '@nestjs/common';
+import { CryptoError } from '@warden/crypto';
+import { fromCryptoError } from '../crypto/crypto.errors';
 import type { ErrorDetails } from './api-error';
 import { httpStatusFor, isKnownError, type ApiErrorCode, type KnownError } from './error-status';
 import { RequestError } from './request.errors';
@@ -14,6 +16,7 @@ export interface ErrorBody {
  */
 export function toKnownError(err: unknown, request: { method?: string; url?: string }): KnownError {
   if (isKnownError(err)) return err;
+  if (err instanceof CryptoError) return fromCryptoError(err);
   if (err instanceof HttpException) {
     const status = err.getStatus();
     if (status === 404) {

@@ -1,5 +1,8 @@
 import { AuditError, type AuditErrorCode } from '../audit/audit.errors';
 import { AuthError, type AuthErrorCode } from '../auth/auth.errors';
+import { VaultError, type VaultErrorCode } from '../credentials/credentials.errors';
+import type { CryptoErrorCode } from '@warden/crypto';
+import { EncryptedDataError } from '../crypto/crypto.errors';
 import { HealthError, type HealthErrorCode } from '../health/health.errors';
 import { CredentialError, type CredentialErrorCode } from '../identity/identity.errors';
 import { RegistryError, type RegistryErrorCode } from '../plugins/plugins.errors';
@@ -19,7 +22,9 @@ export type ApiErrorCode =
   | TenantErrorCode
   | UserAdminErrorCode
   | AuditErrorCode
-  | RegistryErrorCode;
+  | RegistryErrorCode
+  | VaultErrorCode
+  | CryptoErrorCode;
 
 export type KnownError =
   | RequestError
@@ -31,7 +36,9 @@ export type KnownError =
   | TenantError
   | UserAdminError
   | AuditError
-  | RegistryError;
+  | RegistryError
+  | VaultError
+  | EncryptedDataError;
 
 export function isKnownError(err: unknown): err is KnownError {
   return (
@@ -44,7 +51,9 @@ export function isKnownError(err: unknown): err is KnownError {
     err instanceof TenantError ||
     err instanceof UserAdminError ||
     err instanceof AuditError ||
-    err instanceof RegistryError
+    err instanceof RegistryError ||
+    err instanceof VaultError ||
+    err instanceof EncryptedDataError
   );
 }
 
@@ -69,6 +78,7 @@ export function httpStatusFor(code: ApiErrorCode): number {
     case 'plugin_id_mismatch':
     case 'signature_invalid':
     case 'publisher_key_invalid':
+    case 'credential_data_invalid':
       return 400;
     case 'unauthenticated':
     case 'invalid_token':
@@ -102,6 +112,7 @@ export function httpStatusFor(code: ApiErrorCode): number {
     case 'plugin_not_found':
     case 'plugin_version_not_found':
     case 'publisher_key_not_found':
+    case 'credential_not_found':
       return 404;
     case 'method_not_allowed':
       return 405;
@@ -128,6 +139,7 @@ export function httpStatusFor(code: ApiErrorCode): number {
     case 'status_transition_invalid':
     case 'plugin_in_use':
     case 'publisher_key_exists':
+    case 'credential_exists':
       return 409;
     case 'payload_too_large':
       return 413;
@@ -139,13 +151,24 @@ export function httpStatusFor(code: ApiErrorCode): number {
       return 429;
     case 'headers_too_large':
       return 431;
+    case 'key_destroyed':
+      return 410;
     case 'internal_error':
     case 'missing_identity':
+    case 'ciphertext_malformed':
+    case 'ciphertext_unsupported_version':
+    case 'ciphertext_context_mismatch':
+    case 'ciphertext_tampered':
+    case 'key_not_found':
       return 500;
     case 'engine_unavailable':
     case 'not_ready':
     case 'namespace_unavailable':
     case 'sandbox_unavailable':
+    case 'vault_unavailable':
+    case 'key_provider_failed':
+    case 'master_key_mismatch':
+    case 'key_config_invalid':
       return 503;
     default: {
       const unhandled: never = code;

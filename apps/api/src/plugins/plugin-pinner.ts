@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { PluginStep, WorkflowDefinition } from '@warden/definition';
-import { PluginError, parsePluginRef, resolveVersion } from '@warden/plugins';
+import { PluginError, parsePluginRef, resolveVersion, type JsonSchema } from '@warden/plugins';
 import {
   PluginRepository,
   type NewPluginPin,
@@ -29,6 +29,8 @@ export interface PinResolution {
   pins: Omit<NewPluginPin, 'workflowId' | 'workflowVersion'>[];
   errors: PinProblem[];
   warnings: PinProblem[];
+  /** Step id -> the config properties its pinned version's schema marks `writeOnly` (stored encrypted). */
+  secretConfig: Map<string, string[]>;
 }
 
 /** A workflow version's pin as the API shows it. */
@@ -54,7 +56,7 @@ export class PluginPinner {
   ) {}
 
   async resolve(tx: TenantTransaction, definition: WorkflowDefinition): Promise<PinResolution> {
-    const resolution: PinResolution = { pins: [], errors: [], warnings: [] };
+    const resolution: PinResolution = { pins: [], errors: [], warnings: [], secretConfig: new Map() };
     for (const [index, step] of definition.steps.entries()) {
       if (step.type !== 'plugin') continue;
       await this.resolveStep(tx, step as PluginStep, `steps[${index}]`, resolution);
@@ -127,6 +129,8 @@ export class PluginPinner {
     } else if (step.config !== undefined && Object.keys(step.config).length > 0) {
       error('plugin_config_invalid', `${at}.config`, `${ref.id}@${chosen.version} takes no config`);
     }
+    const secret = writeOnlyProperties(manifest.configSchema);
+    if (secret.length > 0) out.secretConfig.set(step.id, secret);
     const slots = new Set(manifest.capabilities.credentials.map((slot) => slot.name));
     for (const slot of Object.keys(step.credentials ?? {})) {
       if (!slots.has(slot)) {
@@ -145,6 +149,18 @@ export class PluginPinner {
       digest,
     });
   }
+}
+
+/** Top-level properties annotated `writeOnly: true` (JSON Schema's mark for a value never read back). */
+function writeOnlyProperties(schema: JsonSchema | undefined): string[] {
+  if (typeof schema !== 'object' || typeof schema.properties !== 'object' || schema.properties === null)
+    return [];
+  return Object.entries(schema.properties)
+    .filter(
+      ([, property]) =>
+        typeof property === 'object' && property !== null && Reflect.get(property, 'writeOnly') === true,
+    )
+    .map(([name]) => name);
 }
 
 function toPinView(pin: WorkflowPluginPinEntity): PinView {

@@ -75,12 +75,15 @@ export class RunControlService {
     if (approvers.length > 0 && !approvers.includes(principal.id)) {
       throw new RunError('not_an_approver', `'${principal.id}' may not decide step '${body.stepId}'`);
     }
-    await this.engine.signalApproval(run.id, {
-      stepId: body.stepId,
-      decision: body.decision,
-      approver: principal.id,
-      ...(body.comment !== undefined ? { comment: body.comment } : {}),
-    });
+    await this.engine.signalApproval(
+      { tenantId: scope.tenantId, runId: run.id },
+      {
+        stepId: body.stepId,
+        decision: body.decision,
+        approver: principal.id,
+        ...(body.comment !== undefined ? { comment: body.comment } : {}),
+      },
+    );
     await this.audit.recordAfter(scope, audit, {
       action: 'run.approval',
       target: { type: 'run', id: run.id },
@@ -93,7 +96,7 @@ export class RunControlService {
     const cancelled = { action: 'run.cancel', target: { type: 'run', id: runId } };
     const run = await this.runsService.find(scope, runId);
     if (isTerminalRunStatus(run.status)) throw notActive(runId, run.status);
-    const ended = await this.engine.hasEnded(run.id);
+    const ended = await this.engine.hasEnded({ tenantId: scope.tenantId, runId: run.id });
     if (ended === undefined) {
       // Recorded but never started (the engine was down): nothing runs, so cancel the record.
       await this.runs.mirrorStatus(scope, run.id, {
@@ -108,7 +111,7 @@ export class RunControlService {
       const { run: mirrored } = await this.mirror.observe(scope, run);
       throw notActive(runId, mirrored.status);
     }
-    await this.engine.requestCancel(run.id);
+    await this.engine.requestCancel({ tenantId: scope.tenantId, runId: run.id });
     await this.audit.recordAfter(scope, audit, cancelled);
     return { runId: run.id, status: run.status, cancelRequested: true };
   }

@@ -27,7 +27,7 @@ export class RunStateMirror {
     run: RunEntity,
   ): Promise<{ run: RunEntity; state: RunState | undefined }> {
     if (isTerminalRunStatus(run.status) && isRunState(run.result)) return { run, state: run.result };
-    const state = await this.engine.state(run.id);
+    const state = await this.engine.state({ tenantId: scope.tenantId, runId: run.id });
     if (!state || state.status === run.status) return { run, state };
     const final = isTerminalRunStatus(state.status);
     const mirrored = await this.runs.mirrorStatus(scope, run.id, {
@@ -52,7 +52,8 @@ export class RunStateMirror {
     await Promise.all(
       active.map(async (run) => {
         try {
-          if (await this.engine.hasEnded(run.id)) await this.observe(scope, run);
+          if (await this.engine.hasEnded({ tenantId: scope.tenantId, runId: run.id }))
+            await this.observe(scope, run);
         } catch {
           // Stale is acceptable for a list; GET /v1/runs/:id reports engine errors.
         }

@@ -1,10 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import {
-  Client,
   isGrpcServiceError,
   ServiceError,
   WorkflowExecutionAlreadyStartedError,
   WorkflowNotFoundError,
+  type Client,
 } from '@temporalio/client';
 import {
   approvalSignal,
@@ -17,8 +17,9 @@ import {
   type RunArgs,
   type RunState,
 } from '@warden/engine';
+import { TenantClients } from '../temporal/tenant-clients';
 import { RunError } from './runs.errors';
-import { RunEngine } from './run-engine';
+import { RunEngine, type RunRef } from './run-engine';
 
 /** Bounds every engine call so an unreachable server or a missing worker cannot hang a request. */
 const CALL_DEADLINE_MS = 10_000;
@@ -27,16 +28,18 @@ const CALL_DEADLINE_MS = 10_000;
 const UNAVAILABLE = 14;
 const DEADLINE_EXCEEDED = 4;
 
+/** Each call goes through the run's tenant's client: its payloads are that tenant's ciphertext. */
 @Injectable()
 export class TemporalRunEngine extends RunEngine {
-  constructor(private readonly client: Client) {
+  constructor(private readonly clients: TenantClients) {
     super();
   }
 
   async start(args: RunArgs): Promise<void> {
+    const client = this.clients.forTenant(args.tenantId);
     try {
-      await this.call(() =>
-        this.client.workflow.start(WARDEN_WORKFLOW_TYPE, {
+      await this.call(client, () =>
+        client.workflow.start(WARDEN_WORKFLOW_TYPE, {
           taskQueue: taskQueueFor(args.tenantId),
           workflowId: temporalWorkflowIdFor(args.runId),
           // A workflow id is used once, ever: a repeated start after the run ended must not run it again.
@@ -51,18 +54,21 @@ export class TemporalRunEngine extends RunEngine {
     }
   }
 
-  async state(runId: string): Promise<RunState | undefined> {
+  async state(run: RunRef): Promise<RunState | undefined> {
+    const client = this.clients.forTenant(run.tenantId);
     try {
-      return await this.call(() => getRunState(this.client, runId));
+      return await this.call(client, () => getRunState(client, run.runId));
     } catch (err) {
       if (err instanceof RunNotFoundError) return undefined;
       throw err;
     }
   }
 
-  async hasEnded(runId: string): Promise<boolean | undefined> {
+  async hasEnded(run: RunRef): Promise<boolean | undefined> {
     try {
-      const description = await this.call(() => this.handle(runId).describe());
+      const description = await this.call(this.clients.forTenant(run.tenantId), () =>
+        this.handle(run).describe(),
+      );
       return description.status.name !== 'RUNNING';
     } catch (err) {
       if (err instanceof WorkflowNotFoundError) return undefined;
@@ -70,29 +76,32 @@ export class TemporalRunEngine extends RunEngine {
     }
   }
 
-  async signalApproval(runId: string, decision: ApprovalDecision): Promise<void> {
-    await this.call(() => this.handle(runId).signal(approvalSignal, decision));
+  async signalApproval(run: RunRef, decision: ApprovalDecision): Promise<void> {
+    await this.call(this.clients.forTenant(run.tenantId), () =>
+      this.handle(run).signal(approvalSignal, decision),
+    );
   }
 
   async countOpenRuns(tenantId: string): Promise<number> {
     // From Temporal's visibility store, not the runs table: a row is only mirrored to a final
     // status when someone looks, Temporal knows at once. The queue name holds only a uuid.
     const query = `TaskQueue = '${taskQueueFor(tenantId)}' AND ExecutionStatus = 'Running'`;
-    const { count } = await this.call(() => this.client.workflow.count(query));
+    const client = this.clients.forTenant(tenantId);
+    const { count } = await this.call(client, () => client.workflow.count(query));
     return count;
   }
 
-  async requestCancel(runId: string): Promise<void> {
-    await this.call(() => this.handle(runId).cancel());
+  async requestCancel(run: RunRef): Promise<void> {
+    await this.call(this.clients.forTenant(run.tenantId), () => this.handle(run).cancel());
   }
 
-  private handle(runId: string) {
-    return this.client.workflow.getHandle(temporalWorkflowIdFor(runId));
+  private handle(run: RunRef) {
+    return this.clients.forTenant(run.tenantId).workflow.getHandle(temporalWorkflowIdFor(run.runId));
   }
 
-  private async call<T>(fn: () => Promise<T>): Promise<T> {
+  private async call<T>(client: Client, fn: () => Promise<T>): Promise<T> {
     try {
-      return await this.client.withDeadline(Date.now() + CALL_DEADLINE_MS, fn);
+      return await client.withDeadline(Date.now() + CALL_DEADLINE_MS, fn);
     } catch (err) {
       if (isUnavailable(err)) {
         throw new RunError(

@@ -4,6 +4,7 @@ import type { SourceFormat, WorkflowEntity, WorkflowVersionEntity } from '@warde
 import { problemSchema, timestampSchema, uuidSchema } from '../http/common.schemas';
 import type { PinProblem, PinView } from '../plugins/plugin-pinner';
 import { requestSchema } from '../http/schema-validation';
+import { hiddenDefinition } from './workflow-secrets';
 
 export interface WorkflowSummary {
   id: string;
@@ -94,7 +95,7 @@ export function toWorkflowDetail(
     current: {
       ...toVersionSummary(current, workflow.currentVersion),
       source: current.source,
-      definition: current.definition,
+      definition: hiddenDefinition(current.definition),
       plugins,
     },
   };
@@ -170,8 +171,14 @@ export const workflowDetailSchema: SchemaObject = {
       required: [...Object.keys(versionSummaryProperties), 'source', 'definition', 'plugins'],
       properties: {
         ...versionSummaryProperties,
-        source: { type: 'string', description: 'the text as submitted' },
-        definition: { type: 'object', description: 'the normalized definition' },
+        source: {
+          type: 'string',
+          description: 'the text as submitted, with each secret value replaced by "<secret>"',
+        },
+        definition: {
+          type: 'object',
+          description: 'the normalized definition; each secret shows as {"secret": true}',
+        },
         plugins: {
           type: 'array',
           description: 'the plugin version each plugin step pinned when this version was saved',

@@ -1,9 +1,9 @@
+import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { parseWorkflow, type ParseResult, type WorkflowDefinition } from '@warden/definition';
 import {
   PersistenceError,
   WorkflowRepository,
-  sourceChecksum,
   type TenantScope,
   type TenantTransaction,
   type WorkflowEntity,
@@ -14,6 +14,7 @@ import type { AuditContext } from '../audit/audit-context';
 import { AuditTrail, type AuditedChange } from '../audit/audit-trail';
 import { ApiConfig } from '../config/api.config';
 import { PluginPinner, type PinProblem, type PinResolution } from '../plugins/plugin-pinner';
+import { WorkflowSecretsService } from './workflow-secrets.service';
 import type { WorkflowSource } from './workflow-source';
 import {
   toVersionSummary,
@@ -40,6 +41,7 @@ export class WorkflowsService {
     private readonly config: ApiConfig,
     private readonly audit: AuditTrail,
     private readonly pinner: PluginPinner,
+    private readonly secrets: WorkflowSecretsService,
   ) {}
 
   validate(source: WorkflowSource): ValidationResult {
@@ -49,14 +51,18 @@ export class WorkflowsService {
 
   async create(scope: TenantScope, source: WorkflowSource, audit: AuditContext): Promise<WorkflowWritten> {
     const { definition, warnings } = this.parseValid(source);
+    // Chosen here: the secrets are sealed for this id before its row exists.
+    const workflowId = randomUUID();
     try {
       const { written: created, pinWarnings } = await this.audit.within(
         scope,
         audit,
         (tx) =>
-          this.withPins(tx, definition, (t) =>
-            this.workflows.create(t, { ...storedSource(source), definition }),
-          ),
+          this.withPins(tx, definition, async (t, secretConfig) => {
+            const at = { tenantId: scope.tenantId, workflowId, version: 1 };
+            const version = await this.secrets.seal(source, definition, secretConfig, at);
+            return this.workflows.create(t, { ...version, workflowId });
+          }),
         ({ written: w }) => versionWritten('workflow.create', w.workflow, w.version),
       );
       return written(created.workflow, created.version, true, [...warnings, ...pinWarnings]);
@@ -81,23 +87,33 @@ export class WorkflowsService {
     audit: AuditContext,
   ): Promise<WorkflowWritten> {
     const { workflow, version: current } = await this.pinned(scope, workflowId);
-    const { definition, warnings } = this.parseValid(source);
-    if (definition.name !== workflow.name) {
+    const { definition: parsed, warnings } = this.parseValid(source);
+    if (parsed.name !== workflow.name) {
       throw new WorkflowError(
         'workflow_name_mismatch',
-        `the definition is named '${definition.name}' but this workflow is '${workflow.name}'`,
+        `the definition is named '${parsed.name}' but this workflow is '${workflow.name}'`,
         { problems: [{ path: 'name', message: `must be '${workflow.name}'` }] },
       );
     }
-    if (current.checksum === sourceChecksum(source.text)) return written(workflow, current, false, warnings);
+    const previous = this.secrets.previous(scope.tenantId, workflowId, current);
+    const definition = await this.secrets.keepPrevious(parsed, current, previous);
+    if (await this.secrets.sameAs(source, definition, current, previous)) {
+      return written(workflow, current, false, warnings);
+    }
+    const next = current.version + 1;
     try {
       const { written: added, pinWarnings } = await this.audit.within(
         scope,
         audit,
         (tx) =>
-          this.withPins(tx, definition, (t) =>
-            this.workflows.addVersion(t, workflowId, { ...storedSource(source), definition }),
-          ),
+          this.withPins(tx, definition, async (t, secretConfig) => {
+            const at = { tenantId: scope.tenantId, workflowId, version: next };
+            const version = await this.secrets.seal(source, definition, secretConfig, at);
+            const result = await this.workflows.addVersion(t, workflowId, version);
+            // Sealed for `next`: written as another number, the secrets would not open.
+            if (result && result.version.version !== next) throw concurrentUpdate();
+            return result;
+          }),
         ({ written: result }) =>
           result
             ? versionWritten('workflow.update', result.workflow, result.version)
@@ -106,9 +122,7 @@ export class WorkflowsService {
       if (!added) throw notFound(workflowId);
       return written(added.workflow, added.version, true, [...warnings, ...pinWarnings]);
     } catch (err) {
-      if (err instanceof PersistenceError && err.code === 'version_conflict') {
-        throw new WorkflowError('concurrent_update', 'another version was added at the same time; retry');
-      }
+      if (err instanceof PersistenceError && err.code === 'version_conflict') throw concurrentUpdate();
       throw err;
     }
   }
@@ -158,11 +172,11 @@ export class WorkflowsService {
   private async withPins<T extends WorkflowWithVersion | undefined>(
     tx: TenantTransaction,
     definition: WorkflowDefinition,
-    write: (tx: TenantTransaction) => Promise<T>,
+    write: (tx: TenantTransaction, secretConfig: PinResolution['secretConfig']) => Promise<T>,
   ): Promise<{ written: T; pinWarnings: PinProblem[] }> {
     const resolution = await this.pinner.resolve(tx, definition);
     if (resolution.errors.length > 0) throw pinningRefused(resolution);
-    const written = await write(tx);
+    const written = await write(tx, resolution.secretConfig);
     if (written !== undefined) {
       await this.pinner.write(tx, written.workflow.id, written.version.version, resolution.pins);
     }
@@ -214,8 +228,8 @@ function versionWritten(
   };
 }
 
-function storedSource(source: WorkflowSource): { source: string; format: WorkflowSource['format'] } {
-  return { source: source.text, format: source.format };
+function concurrentUpdate(): WorkflowError {
+  return new WorkflowError('concurrent_update', 'another version was added at the same time; retry');
 }
 
 function written(

@@ -45,6 +45,18 @@ describe('devServices', () => {
     expect(worker.env.TEMPORAL_ADDRESS).toBe('127.0.0.1:7233');
   });
 
+  it("lets the stack's Temporal Web UI call the codec endpoint, unless origins are configured", () => {
+    const withUi = { ...ctx, temporalUiUrl: 'http://127.0.0.1:8300' };
+    expect(devServices(withUi, '/repo', {})[0]!.env.WARDEN_CODEC_CORS_ORIGINS).toBe(
+      'http://127.0.0.1:8300,http://localhost:8300',
+    );
+    const configured = { WARDEN_CODEC_CORS_ORIGINS: 'https://ui.example.com' };
+    expect(devServices(withUi, '/repo', configured)[0]!.env.WARDEN_CODEC_CORS_ORIGINS).toBe(
+      'https://ui.example.com',
+    );
+    expect(devServices(ctx, '/repo', {})[0]!.env.WARDEN_CODEC_CORS_ORIGINS).toBeUndefined();
+  });
+
   it('lets an explicit WARDEN_MAX_PROFILE win over the dev default', () => {
     const [api] = devServices(ctx, '/repo', { WARDEN_MAX_PROFILE: 'standard' });
     expect(api.env.WARDEN_MAX_PROFILE).toBe('standard');

@@ -46,7 +46,7 @@ export function devServices(ctx: ServiceContext, repoRoot: string, env: NodeJS.P
     {
       name: 'api',
       ...fromSource('apps/api/src/main.ts'),
-      env: { ...shared, PORT: String(ctx.apiPort) },
+      env: { ...shared, PORT: String(ctx.apiPort), ...codecOrigins(ctx, env) },
       readyUrl: `http://127.0.0.1:${ctx.apiPort}/readyz`,
     },
     {
@@ -56,6 +56,13 @@ export function devServices(ctx: ServiceContext, repoRoot: string, env: NodeJS.P
       env: shared,
     },
   ];
+}
+
+/** The stack's Web UI may call the API's codec endpoint, whichever port it got. */
+function codecOrigins(ctx: ServiceContext, env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  if (ctx.temporalUiUrl === undefined || env.WARDEN_CODEC_CORS_ORIGINS) return {};
+  const ui = new URL(ctx.temporalUiUrl);
+  return { WARDEN_CODEC_CORS_ORIGINS: `${ui.origin},${ui.protocol}//localhost:${ui.port}` };
 }
 
 export function registerDevCommand(program: Command): void {

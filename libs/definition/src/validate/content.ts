@@ -5,6 +5,7 @@
 import { CommandError, splitCommand } from '../command';
 import { type Expr, ExpressionError, parseExpression, pathReferences, scanTemplate } from '../expressions';
 import type { InputSpec } from '../model';
+import { isSecret } from '../secrets';
 import { isPlainObject, shown } from './fields';
 import type { Problems } from './problems';
 import { childPath } from './source-map';
@@ -34,7 +35,8 @@ export function checkContent(
       if (spec.content === 'expression' && typeof value === 'string')
         checkExpression(value, 0, path, s, scope);
       else if (spec.content !== 'plain' && spec.content !== 'expression')
-        checkTemplates(value, path, s, scope);
+        // A secret is never a template (the reader refused `{{` in one): only the strings are.
+        checkTemplates(spec.secretValues ? withoutSecrets(value) : value, path, s, scope);
     }
     if (s.descriptor.type === 'shell' && typeof s.step.command === 'string') {
       checkCommand(s.step.command, s.step.shell === 'bash', `${s.path}.command`, scope.problems);
@@ -110,6 +112,10 @@ function checkTemplates(value: unknown, path: string, s: ReadStep, scope: Scope)
       scope.problems.add('expression_syntax', path, err.message, { offset: err.position });
     }
   }
+}
+
+function withoutSecrets(map: unknown): unknown {
+  return isPlainObject(map) ? Object.fromEntries(Object.entries(map).filter(([, v]) => !isSecret(v))) : map;
 }
 
 function checkCommand(command: string, bash: boolean, path: string, problems: Problems): void {

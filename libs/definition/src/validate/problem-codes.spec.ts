@@ -249,6 +249,26 @@ const cases: [string, string, Expected[], SecurityProfile?][] = [
     [['shell_operator', 'steps[0].command', 8, 18]],
   ],
   [
+    'secret_not_literal (template)',
+    doc(
+      '  - id: a',
+      '    type: shell',
+      '    command: env',
+      '    env: { T: { value: "x{{ inputs.env }}", secret: true } }',
+    ),
+    [['secret_not_literal', 'steps[0].env.T.value', 9, 26, /cannot hold \{\{ \}\}/]],
+  ],
+  [
+    'secret_not_literal (alias)',
+    doc(
+      '  - id: a',
+      '    type: http',
+      '    url: http://x',
+      '    headers: { A: &tok abc, B: { value: *tok, secret: true } }',
+    ),
+    [['secret_not_literal', 'steps[0].headers.B.value', 9, 41, /anchor or alias/]],
+  ],
+  [
     'profile_violation',
     doc('  - id: a', '    type: shell', '    command: ls'),
     [['profile_violation', 'steps[0].type', 7, 11, /needs the 'elevated' security profile/]],

@@ -34,6 +34,11 @@ export class Problems {
     for (const p of problems) this.add(p.code, p.path, p.message, { severity: p.severity });
   }
 
+  /** See SourceMap.isLiteral. */
+  isLiteral(path: string): boolean {
+    return this.source.isLiteral(path);
+  }
+
   hasErrors(): boolean {
     return this.list.some((p) => p.severity === 'error');
   }

@@ -28,6 +28,8 @@ interface Entry {
   content?: { start: number; text: string };
   /** The scalar exactly as written (`1.0` stays `1.0`). */
   source?: string;
+  /** A scalar written in place: neither an alias nor carrying an anchor that others may repeat. */
+  literal?: boolean;
 }
 
 export class SourceMap {
@@ -67,6 +69,11 @@ export class SourceMap {
     return this.entries.get(path)?.source;
   }
 
+  /** Whether the value at `path` is a scalar whose text appears only there (see Entry.literal). */
+  isLiteral(path: string): boolean {
+    return this.entries.get(path)?.literal === true;
+  }
+
   private toPosition(offset: number): Position {
     const { line, col } = this.lines.linePos(offset);
     return { line, column: col };
@@ -77,6 +84,7 @@ export class SourceMap {
     this.entries.set(path, entry);
     if (isAlias(node)) return;
     if (isScalar(node)) {
+      entry.literal = node.anchor === undefined;
       const start = node.range?.[0];
       if (start !== undefined && typeof node.value === 'string') {
         const quoted = node.type === Scalar.QUOTE_DOUBLE || node.type === Scalar.QUOTE_SINGLE;

@@ -2,12 +2,14 @@ import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import { attemptDeadline, throwIfCancelled, withHeartbeat } from './heartbeat';
 import { assertProfileAllows } from './profile-guard';
+import { OpenedSecrets } from './secrets';
 import {
   ACTIVITY_ERROR_TYPES,
   type ActivityLimits,
   type EngineLogger,
   type HttpActivityInput,
   type HttpActivityResult,
+  type SecretFields,
 } from '../activity-contract';
 
 /** Statuses worth another attempt: the server may answer differently next time. */
@@ -24,9 +26,9 @@ export function idempotencyKey(runId: string, stepId: string): string {
   return `${runId}:${stepId}`;
 }
 
-function requestHeaders(input: HttpActivityInput): Record<string, string> {
+function requestHeaders(input: HttpActivityInput, declared: Record<string, string>): Record<string, string> {
   const headers: Record<string, string> = {};
-  for (const [name, value] of Object.entries(input.headers)) headers[name.toLowerCase()] = value;
+  for (const [name, value] of Object.entries(declared)) headers[name.toLowerCase()] = value;
   if (input.body !== undefined && headers['content-type'] === undefined) {
     headers['content-type'] = typeof input.body === 'string' ? 'text/plain' : 'application/json';
   }
@@ -89,10 +91,12 @@ function checkUrl(url: string): void {
   }
 }
 
-export function createRunHttp(logger: EngineLogger, limits: ActivityLimits) {
+export function createRunHttp(logger: EngineLogger, limits: ActivityLimits, secrets?: SecretFields) {
   return async function runHttp(input: HttpActivityInput): Promise<HttpActivityResult> {
     assertProfileAllows(input.profile, 'http');
     checkUrl(input.url);
+    const opened = new OpenedSecrets(secrets, input.sealedFor, input.stepId);
+    const declared = await opened.stringMap(input.headers, 'headers');
     const ctx = Context.current();
     const deadline = AbortSignal.timeout(Math.max(1, attemptDeadline(Date.now()) - Date.now()));
     const signal = AbortSignal.any([ctx.cancellationSignal, deadline]);
@@ -103,7 +107,7 @@ export function createRunHttp(logger: EngineLogger, limits: ActivityLimits) {
       ({ response, body } = await withHeartbeat(limits.heartbeatIntervalMs, async () => {
         const res = await fetch(input.url, {
           method,
-          headers: requestHeaders(input),
+          headers: requestHeaders(input, declared),
           body: requestBody(input.body),
           signal,
           redirect: 'manual',
@@ -121,14 +125,17 @@ export function createRunHttp(logger: EngineLogger, limits: ActivityLimits) {
       const reason = err instanceof Error && err.cause instanceof Error ? err.cause.message : String(err);
       throw ApplicationFailure.create({
         type: ACTIVITY_ERROR_TYPES.httpRequestFailed,
-        message: `${method} ${input.url} failed: ${reason}`,
+        message: opened.mask(`${method} ${input.url} failed: ${reason}`),
       });
     }
     const headers: Record<string, string> = {};
     response.headers.forEach((value, name) => {
-      headers[name] = value;
+      headers[name] = opened.mask(value);
     });
-    const parsed = parseBody(body.text, response.headers.get('content-type'), body.truncated);
+    // A server may echo what it was sent: the step's outputs never show an opened secret.
+    const parsed = opened.maskDeep(
+      parseBody(opened.mask(body.text, body.truncated), response.headers.get('content-type'), body.truncated),
+    );
     logger.info('http step answered', { runId: input.runId, stepId: input.stepId, status: response.status });
     if (!statusExpected(response.status, input.expected_status)) {
       throw ApplicationFailure.create({

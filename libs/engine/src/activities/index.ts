@@ -4,12 +4,12 @@ import { createRunPlugin, type PluginHost } from './plugin';
 import { createRunShell } from './shell';
 import type { ActivityDeps, WardenActivities } from '../activity-contract';
 
-/** Builds the step activities around their dependencies (logger, limits, the plugin host). */
+/** Builds the step activities around their dependencies (logger, limits, the plugin host, the secret opener). */
 export function createActivities(deps: ActivityDeps & { plugins?: PluginHost }): WardenActivities {
   const limits = resolveLimits(deps.limits);
   return {
-    runShell: createRunShell(deps.logger, limits),
-    runHttp: createRunHttp(deps.logger, limits),
-    runPlugin: createRunPlugin(deps.plugins, deps.logger, limits),
+    runShell: createRunShell(deps.logger, limits, deps.secrets),
+    runHttp: createRunHttp(deps.logger, limits, deps.secrets),
+    runPlugin: createRunPlugin(deps.plugins, deps.logger, limits, deps.secrets),
   };
 }

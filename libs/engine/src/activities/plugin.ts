@@ -19,6 +19,7 @@ import {
 import { canonicalize } from 'json-canonicalize';
 import { throwIfCancelled, withHeartbeat } from './heartbeat';
 import { assertProfileAllows } from './profile-guard';
+import { OpenedSecrets } from './secrets';
 import {
   ACTIVITY_ERROR_TYPES,
   PLUGIN_FAILURE_TYPE_PREFIX,
@@ -27,6 +28,7 @@ import {
   type PluginActivityInput,
   type PluginActivityResult,
   type PluginPin,
+  type SecretFields,
 } from '../activity-contract';
 
 export interface PluginCredentialSlot {
@@ -128,7 +130,12 @@ async function loadPlugin(host: PluginHost, input: PluginActivityInput): Promise
   }
 }
 
-export function createRunPlugin(host: PluginHost | undefined, logger: EngineLogger, limits: ActivityLimits) {
+export function createRunPlugin(
+  host: PluginHost | undefined,
+  logger: EngineLogger,
+  limits: ActivityLimits,
+  secrets?: SecretFields,
+) {
   return async function runPlugin(input: PluginActivityInput): Promise<PluginActivityResult> {
     assertProfileAllows(input.profile, 'plugin');
     if (host === undefined) throw unavailable('this worker was started without the plugin sandbox');
@@ -143,6 +150,8 @@ export function createRunPlugin(host: PluginHost | undefined, logger: EngineLogg
         nonRetryable: true,
       });
     }
+    const opened = new OpenedSecrets(secrets, input.sealedFor, input.stepId);
+    const config = await opened.config(input.config);
     const job: SandboxJob = {
       tenantId: input.tenantId,
       plugin: {
@@ -153,7 +162,7 @@ export function createRunPlugin(host: PluginHost | undefined, logger: EngineLogg
         ...(plugin.outputSchema ? { outputSchema: plugin.outputSchema } : {}),
       },
       input: input.input,
-      config: input.config,
+      config,
       limits: plugin.limits,
       capabilities: {
         allowedHosts: plugin.allowedHosts,
@@ -192,22 +201,22 @@ export function createRunPlugin(host: PluginHost | undefined, logger: EngineLogg
       await record(err.kind, undefined, err.usage);
       if (err.kind === 'cancelled') throwIfCancelled();
       for (const line of err.logs)
-        logger.info(line.message, { runId: input.runId, stepId: input.stepId, plugin: true });
+        logger.info(opened.mask(line.message), { runId: input.runId, stepId: input.stepId, plugin: true });
       throw ApplicationFailure.create({
         type: `${PLUGIN_FAILURE_TYPE_PREFIX}${err.kind}`,
-        message: err.message,
+        message: opened.mask(err.message),
         nonRetryable: DETERMINISTIC_FAILURES.has(err.kind),
         details: [{ kind: err.kind, attempt }],
       });
     }
     await record('ok', result);
     for (const line of result.logs) {
-      logger[line.level === 'debug' ? 'info' : line.level](line.message, {
+      logger[line.level === 'debug' ? 'info' : line.level](opened.mask(line.message), {
         runId: input.runId,
         stepId: input.stepId,
         plugin: `${plugin.pin.id}@${plugin.pin.version}`,
       });
     }
-    return { output: result.output, attempt };
+    return { output: opened.maskDeep(result.output), attempt };
   };
 }

@@ -6,10 +6,12 @@ import { ApplicationFailure } from '@temporalio/common';
 import { attemptDeadline, throwIfCancelled, withHeartbeat } from './heartbeat';
 import { assertProfileAllows } from './profile-guard';
 import { runProcess } from './process';
+import { OpenedSecrets } from './secrets';
 import {
   ACTIVITY_ERROR_TYPES,
   type ActivityLimits,
   type EngineLogger,
+  type SecretFields,
   type ShellActivityInput,
   type ShellActivityResult,
 } from '../activity-contract';
@@ -43,10 +45,12 @@ function commandOf(input: ShellActivityInput): { file: string; args: string[] } 
   return { file, args };
 }
 
-export function createRunShell(logger: EngineLogger, limits: ActivityLimits) {
+export function createRunShell(logger: EngineLogger, limits: ActivityLimits, secrets?: SecretFields) {
   return async function runShell(input: ShellActivityInput): Promise<ShellActivityResult> {
     assertProfileAllows(input.profile, 'shell');
     const { file, args } = commandOf(input);
+    const opened = new OpenedSecrets(secrets, input.sealedFor, input.stepId);
+    const env = await opened.stringMap(input.env, 'env');
     const startedAt = Date.now();
     const cwd = await mkdtemp(
       join(limits.workDirRoot ?? tmpdir(), `warden-${safeName(input.runId)}-${safeName(input.stepId)}-`),
@@ -56,7 +60,7 @@ export function createRunShell(logger: EngineLogger, limits: ActivityLimits) {
         runProcess({
           file,
           args,
-          env: stepEnv(input.env),
+          env: stepEnv(env),
           cwd,
           maxOutputBytes: limits.maxOutputBytes,
           deadlineMs: attemptDeadline(startedAt),
@@ -64,8 +68,8 @@ export function createRunShell(logger: EngineLogger, limits: ActivityLimits) {
         }),
       );
       const output = {
-        stdout: outcome.stdout,
-        stderr: outcome.stderr,
+        stdout: opened.mask(outcome.stdout, outcome.truncated),
+        stderr: opened.mask(outcome.stderr, outcome.truncated),
         truncated: outcome.truncated,
         attempt: Context.current().info.attempt,
       };
@@ -73,7 +77,7 @@ export function createRunShell(logger: EngineLogger, limits: ActivityLimits) {
       if (outcome.spawnError !== undefined) {
         throw ApplicationFailure.create({
           type: ACTIVITY_ERROR_TYPES.spawnFailed,
-          message: `could not start '${file}': ${outcome.spawnError}`,
+          message: opened.mask(`could not start '${file}': ${outcome.spawnError}`),
           nonRetryable: true,
         });
       }

@@ -6,6 +6,8 @@ import { condition, log, proxyActivities, proxyLocalActivities, sleep } from '@t
 import {
   evaluateExpression,
   ExpressionError,
+  isSealedSecret,
+  isSecret,
   renderArgv,
   renderTemplate,
   renderValue,
@@ -18,9 +20,10 @@ import {
   type PluginStep,
   type ShellStep,
   type Step,
+  type StringOrSecret,
   type TransformStep,
 } from '@warden/definition/runtime';
-import type { WardenActivities } from '../activity-contract';
+import type { SecretOwner, StepString, WardenActivities } from '../activity-contract';
 import type { RunArgs } from '../shared';
 import { activityOptionsFor, localActivityOptionsFor } from './activity-options';
 import type { ApprovalInbox } from './approvals';
@@ -61,13 +64,41 @@ function asText(value: unknown): string {
   return typeof value === 'string' ? value : JSON.stringify(value);
 }
 
+/**
+ * Templates filled in; a sealed secret passes through untouched, for the activity to open. A
+ * secret in any other form never reaches history: the API seals every one it stores.
+ */
 function renderStringMap(
-  map: Record<string, string> | undefined,
+  map: Record<string, StringOrSecret> | undefined,
   ctx: ExpressionContext,
-): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const [key, tpl] of Object.entries(map ?? {})) out[key] = asText(renderTemplate(tpl, ctx));
+  field: string,
+): Record<string, StepString> {
+  const out: Record<string, StepString> = {};
+  for (const [key, value] of Object.entries(map ?? {})) {
+    if (typeof value === 'string') out[key] = asText(renderTemplate(value, ctx));
+    else if (isSealedSecret(value)) out[key] = { secret: true, ciphertext: value.ciphertext };
+    else throw notSealed(`${field}.${key}`);
+  }
   return out;
+}
+
+function notSealed(field: string): StepFailure {
+  return new StepFailure(
+    STEP_ERROR_CODES.secretUnreadable,
+    `secret ${field} was not sealed: definitions with secrets run only as stored by the API`,
+  );
+}
+
+/** Only for a step with sealed values: any other step's activity input stays as it always was. */
+function sealedFor(values: readonly unknown[], args: RunArgs): { sealedFor?: SecretOwner } {
+  if (!values.some(isSecret)) return {};
+  return {
+    sealedFor: {
+      tenantId: args.tenantId,
+      workflowId: args.workflowId,
+      workflowVersion: args.workflowVersion,
+    },
+  };
 }
 
 function outputsOf(value: unknown): Record<string, unknown> {
@@ -93,7 +124,8 @@ const runShell: Executor = async (raw, env) => {
     runId: env.args.runId,
     stepId: step.id,
     profile: env.args.profile,
-    env: renderStringMap(step.env, ctx),
+    env: renderStringMap(step.env, ctx, 'env'),
+    ...sealedFor(Object.values(step.env ?? {}), env.args),
   };
   // `shell: bash` scripts are never templated: values reach them only as environment variables.
   const input =
@@ -118,7 +150,8 @@ const runHttp: Executor = async (raw, env) => {
     profile: env.args.profile,
     method: step.method ?? 'GET',
     url: asText(renderTemplate(step.url, ctx)),
-    headers: renderStringMap(step.headers, ctx),
+    headers: renderStringMap(step.headers, ctx, 'headers'),
+    ...sealedFor(Object.values(step.headers ?? {}), env.args),
     ...(step.body === undefined ? {} : { body: renderValue(step.body, ctx) }),
     expected_status: expected === undefined ? [] : Array.isArray(expected) ? expected : [expected],
   };
@@ -152,6 +185,7 @@ const runPlugin: Executor = async (raw, env) => {
     input: step.with === undefined ? {} : renderValue(step.with, env.context()),
     config: step.config ?? {},
     credentials: step.credentials ?? {},
+    ...sealedFor(Object.values(step.config ?? {}), env.args),
   };
   const result = await proxyLocalActivities<WardenActivities>(localActivityOptionsFor(step)).runPlugin(input);
   return { outputs: outputsOf(result.output), attempts: result.attempt };

@@ -39,6 +39,7 @@ describe('toStepFailure', () => {
     [new TimeoutFailure('t', undefined, 'START_TO_CLOSE'), 'timeout'],
     [new TimeoutFailure('t', undefined, 'HEARTBEAT'), 'worker_lost'],
     [ApplicationFailure.create({ type: 'ProfileViolation', message: 'p' }), 'profile_violation'],
+    [ApplicationFailure.create({ type: 'SecretUnreadable', message: 'p' }), 'secret_unreadable'],
     [ApplicationFailure.create({ type: 'SomethingElse', message: 'p' }), 'activity_failed'],
   ])('maps %s to %s', (cause, code) => {
     expect(toStepFailure(activityFailure(cause)).code).toBe(code);

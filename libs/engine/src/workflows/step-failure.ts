@@ -26,6 +26,7 @@ export const STEP_ERROR_CODES = {
   activityFailed: 'activity_failed',
   pluginNotPinned: 'plugin_not_pinned',
   pluginUnavailable: 'plugin_unavailable',
+  secretUnreadable: 'secret_unreadable',
 } as const;
 /** The fixed codes, plus `plugin_<kind>` for each sandbox failure kind (`plugin_timeout`). */
 export type StepErrorCode = (typeof STEP_ERROR_CODES)[keyof typeof STEP_ERROR_CODES] | `plugin_${string}`;
@@ -80,6 +81,7 @@ const CODE_BY_TYPE: Record<string, StepErrorCode> = {
   [ACTIVITY_ERROR_TYPES.spawnFailed]: STEP_ERROR_CODES.spawnFailed,
   [ACTIVITY_ERROR_TYPES.workerShutdown]: STEP_ERROR_CODES.workerLost,
   [ACTIVITY_ERROR_TYPES.pluginUnavailable]: STEP_ERROR_CODES.pluginUnavailable,
+  [ACTIVITY_ERROR_TYPES.secretUnreadable]: STEP_ERROR_CODES.secretUnreadable,
 };
 
 /**

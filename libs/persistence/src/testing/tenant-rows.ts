@@ -9,6 +9,8 @@ import type { Client } from 'pg';
 export const TENANT_OWNED_TABLES = [
   'api_keys',
   'audit_events',
+  'credential_versions',
+  'credentials',
   'custom_roles',
   'grants',
   'plugin_blobs',
@@ -17,6 +19,7 @@ export const TENANT_OWNED_TABLES = [
   'plugins',
   'refresh_tokens',
   'runs',
+  'tenant_data_keys',
   'users',
   'workflow_plugin_pins',
   'workflow_versions',
@@ -29,6 +32,7 @@ export interface TenantParents {
   workflowId: string;
   userId: string;
   pluginId: string;
+  credentialId: string;
 }
 
 const hex64 = (): string => (randomUUID() + randomUUID()).replace(/-/g, '').slice(0, 64);
@@ -139,6 +143,34 @@ export function aRow(table: TenantOwnedTable, p: TenantParents): Record<string, 
         version: '1.0.0',
         digest: hex64(),
       };
+    case 'tenant_data_keys':
+      return {
+        tenant_id,
+        scope: `subject:${randomUUID()}`,
+        version: 1,
+        wrapped: Buffer.from('wrapped'),
+        master_key_id: 'local:test',
+        state: 'active',
+      };
+    case 'credentials':
+      return {
+        id: randomUUID(),
+        tenant_id,
+        name: `cred-${randomUUID().slice(0, 8)}`,
+        type: 'bearer',
+        current_version: 1,
+        created_by: 'test',
+      };
+    case 'credential_versions':
+      return {
+        tenant_id,
+        credential_id: p.credentialId,
+        version: Math.floor(Math.random() * 1e6) + 2,
+        ciphertext: 'wdn1.AAAA',
+        key_version: 1,
+        field_names: ['token'],
+        created_by: 'test',
+      };
     case 'audit_events':
       return {
         tenant_id,
@@ -169,20 +201,23 @@ export async function insertRow(client: Client, table: string, row: Record<strin
 export async function seedTenant(owner: Client): Promise<TenantParents> {
   const tenantId = randomUUID();
   await owner.query(`INSERT INTO tenants (id, slug, name) VALUES ($1, $2, 'T')`, [tenantId, `t-${tenantId}`]);
-  const none = { tenantId, workflowId: '', userId: '', pluginId: '' };
+  const none = { tenantId, workflowId: '', userId: '', pluginId: '', credentialId: '' };
   const workflow = aRow('workflows', none);
   await insertRow(owner, 'workflows', workflow);
   const user = aRow('users', none);
   await insertRow(owner, 'users', user);
   const plugin = aRow('plugins', none);
   await insertRow(owner, 'plugins', plugin);
+  const credential = aRow('credentials', none);
+  await insertRow(owner, 'credentials', credential);
   const parents = {
     tenantId,
     workflowId: String(workflow.id),
     userId: String(user.id),
     pluginId: String(plugin.id),
+    credentialId: String(credential.id),
   };
-  const seeded: readonly TenantOwnedTable[] = ['workflows', 'users', 'plugins'];
+  const seeded: readonly TenantOwnedTable[] = ['workflows', 'users', 'plugins', 'credentials'];
   for (const table of TENANT_OWNED_TABLES) {
     if (!seeded.includes(table)) await insertRow(owner, table, aRow(table, parents));
   }

@@ -1,4 +1,10 @@
-import type { BrokerContext, CredentialBinding, CredentialResolver, CredentialValue } from '../contract';
+import {
+  SandboxFailure,
+  type BrokerContext,
+  type CredentialBinding,
+  type CredentialResolver,
+  type CredentialValue,
+} from '../contract';
 import { denied } from './denied';
 import { isBrokerOwnedHeader, isValidHeaderName, isValidHeaderValue } from './headers';
 import { hostKeys } from './target';
@@ -56,9 +62,11 @@ export async function prepareCredential(
   if (!resolver) throw denied('fetch refused: no credential resolver is configured on this host');
   let value: CredentialValue;
   try {
-    value = await resolver.resolve(context.tenantId, binding.credential);
-  } catch {
-    // The resolver's message may name vault internals; the plugin only learns the slot failed.
+    const use = { pluginId: context.pluginId, runId: context.runId, stepId: context.stepId };
+    value = await resolver.resolve(context.tenantId, binding.credential, use);
+  } catch (error) {
+    // A refusal the resolver worded for the step passes; other messages may name vault internals.
+    if (error instanceof SandboxFailure && error.kind === 'capability-denied') throw error;
     throw denied(`fetch refused: the credential bound to slot "${slot}" could not be resolved`);
   }
   const headerName = injectedHeaderName(binding);

@@ -5,7 +5,7 @@
  */
 import { createRequire } from 'node:module';
 import type IsolatedVM from 'isolated-vm';
-import type { ChildMessage, HostMessage } from '../protocol';
+import type { ChildMessage, DoneMessage, HostMessage, RunMessage } from '../protocol';
 import { lineSplitter } from '../protocol';
 import { IsolateRunner } from './runner';
 
@@ -33,6 +33,27 @@ const runner = new IsolateRunner(
 );
 let busy = false;
 
+function answer(done: DoneMessage): void {
+  busy = false;
+  if (done.recycle) {
+    send(done, () => process.exit(0));
+    return;
+  }
+  send(done);
+  // The next context is prepared once this turn has ended, so it never delays the answer.
+  setImmediate(() => runner.prepareNext());
+}
+
+function run(message: RunMessage): void {
+  if (busy || runner.disposed) fail('run while busy or after disposal');
+  if (!runner.canRun(message)) {
+    send({ t: 'need-code', id: message.id });
+    return;
+  }
+  busy = true;
+  runner.run(message, answer);
+}
+
 function handle(line: string): void {
   let message: HostMessage;
   try {
@@ -40,18 +61,9 @@ function handle(line: string): void {
   } catch {
     fail('unreadable message from host');
   }
-  if (message.t === 'fetch-reply') {
-    runner.deliver(message);
-    return;
-  }
-  if (message.t !== 'run') fail(`unknown message ${String((message as { t?: unknown }).t)}`);
-  if (busy || runner.disposed) fail('run while busy or after disposal');
-  busy = true;
-  void runner.run(message).then((done) => {
-    busy = false;
-    if (done.recycle) send(done, () => process.exit(0));
-    else send(done);
-  });
+  if (message.t === 'run') run(message);
+  else if (message.t === 'fetch-reply') runner.deliver(message);
+  else fail(`unknown message ${String((message as { t?: unknown }).t)}`);
 }
 
 process.stdin.setEncoding('utf8');

@@ -15,18 +15,19 @@ interface PreparedContext {
 
 /** Compiled plugin modules kept per isolate; a process serves few plugins, so a small cap is enough. */
 const SCRIPT_CACHE_SIZE = 32;
-/** Delay before the next context is prepared (see finish). */
-const PREPARE_DELAY_MS = 1;
 
 /**
  * One isolate for the life of the process, one fresh context per invocation. The next context is
- * prepared right after a call ends, so a warm call only pays for running the plugin.
+ * prepared after a call has been answered (see `prepareNext`), so a warm call only pays for
+ * running the plugin.
  */
 export class IsolateRunner {
   private readonly isolate: IsolatedVM.Isolate;
   private readonly bootstrap: IsolatedVM.Script;
   private readonly scripts = new Map<string, IsolatedVM.Script>();
   private prepared?: PreparedContext;
+  /** Contexts of answered invocations, released when the next one is prepared. */
+  private readonly spent: PreparedContext[] = [];
   private current?: { invocation: Invocation; prepared: PreparedContext; finish: (o: Outcome) => void };
 
   constructor(
@@ -44,7 +45,16 @@ export class IsolateRunner {
     return this.isolate.isDisposed;
   }
 
-  run(message: RunMessage): Promise<DoneMessage> {
+  /** Whether `message` can run: it carries its code, or this isolate compiled that digest before. */
+  canRun(message: RunMessage): boolean {
+    return message.code !== undefined || this.scripts.has(message.digest);
+  }
+
+  /**
+   * Runs one invocation in a fresh context and hands its answer to `answer`. A plugin that settles
+   * without waiting on a capability is answered in the same turn its request was read in.
+   */
+  run(message: RunMessage, answer: (done: DoneMessage) => void): void {
     const { limits } = message;
     const started = performance.now();
     const cpuStart = this.isolate.cpuTime;
@@ -52,98 +62,96 @@ export class IsolateRunner {
     this.prepared = undefined;
     const invocation = new Invocation(message.id, limits, started + limits.timeoutMs);
     prepared.slot.invocation = invocation;
+    const timers: NodeJS.Timeout[] = [];
 
-    return new Promise<DoneMessage>((resolve) => {
-      const timers: NodeJS.Timeout[] = [];
-      const finish = (outcome: Outcome): void => {
-        if (invocation.done) return;
-        invocation.done = true;
-        for (const timer of timers) clearTimeout(timer);
-        this.current = undefined;
-        const wallMs = performance.now() - started;
-        // A disposed isolate no longer reports CPU time; wall time is its upper bound.
-        const cpuMs = this.isolate.isDisposed ? wallMs : Number(this.isolate.cpuTime - cpuStart) / 1e6;
-        if (outcome.recycle && !this.isolate.isDisposed) this.isolate.dispose();
-        const heapBytes = this.isolate.isDisposed ? 0 : this.isolate.getHeapStatisticsSync().used_heap_size;
-        resolve({
-          t: 'done',
-          id: message.id,
-          ok: outcome.ok,
-          output: outcome.output,
-          kind: outcome.kind,
-          message: outcome.message,
-          logs: invocation.logs,
-          logsTruncated: invocation.logsTruncated,
-          usage: { cpuMs, wallMs, heapBytes },
-          recycle: outcome.recycle,
-        });
-        // Releasing the old context and preparing the next one cost about a millisecond of CPU.
-        // Both wait a tick past the answer: started at once, they hold the CPU the kernel tends
-        // to wake the host on (the writer's), and the answer reaches it up to a millisecond late.
-        setTimeout(() => {
-          if (this.isolate.isDisposed) return;
-          prepared.invoke.release();
-          prepared.deliver.release();
-          prepared.context.release();
-          if (!this.prepared) this.prepared = this.prepare();
-        }, PREPARE_DELAY_MS);
-      };
-      this.current = { invocation, prepared, finish };
+    const finish = (outcome: Outcome): void => {
+      if (invocation.done) return;
+      invocation.done = true;
+      for (const timer of timers) clearTimeout(timer);
+      this.current = undefined;
+      this.spent.push(prepared);
+      const wallMs = performance.now() - started;
+      // A disposed isolate no longer reports CPU time; wall time is its upper bound.
+      const cpuMs = this.isolate.isDisposed ? wallMs : Number(this.isolate.cpuTime - cpuStart) / 1e6;
+      if (outcome.recycle && !this.isolate.isDisposed) this.isolate.dispose();
+      const heapBytes = this.isolate.isDisposed ? 0 : this.isolate.getHeapStatisticsSync().used_heap_size;
+      answer({
+        t: 'done',
+        id: message.id,
+        ok: outcome.ok,
+        output: outcome.output,
+        kind: outcome.kind,
+        message: outcome.message,
+        logs: invocation.logs,
+        logsTruncated: invocation.logsTruncated,
+        usage: { cpuMs, wallMs, heapBytes },
+        recycle: outcome.recycle,
+      });
+    };
+    this.current = { invocation, prepared, finish };
 
-      // Wall deadline for everything, pending promises and capability calls included (case 10).
-      timers.push(
-        setTimeout(
-          () =>
-            finish({
-              ok: false,
-              kind: 'timeout',
-              message: 'the plugin exceeded its time limit',
-              recycle: true,
-            }),
-          limits.timeoutMs,
-        ),
-      );
-      // CPU can never outrun the wall clock on one thread, so the first look is due at the budget.
-      const checkCpu = (): void => {
-        if (this.isolate.isDisposed) return;
-        const usedMs = Number(this.isolate.cpuTime - cpuStart) / 1e6;
-        if (usedMs > limits.cpuBudgetMs) {
-          finish({ ok: false, kind: 'cpu', message: 'the plugin exceeded its CPU budget', recycle: true });
-        } else {
-          timers.push(setTimeout(checkCpu, Math.max(5, limits.cpuBudgetMs - usedMs)));
-        }
-      };
-      timers.push(setTimeout(checkCpu, limits.cpuBudgetMs));
-
-      try {
-        const factory = this.script(message).runSync(prepared.context, {
-          reference: true,
-          timeout: limits.timeoutMs,
-        }) as IsolatedVM.Reference;
-        // Synchronous entry (the isolate runs on this thread under the timeout): 0.1 ms less per
-        // call than a hop to isolated-vm's thread pool. The returned promise settles when the
-        // plugin's does; pending ctx.fetch calls are answered through `deliver` meanwhile.
-        (
-          prepared.invoke.applySync(
-            undefined,
-            [
-              factory.derefInto({ release: true }),
-              message.input,
-              message.config,
-              limits.maxOutputBytes,
-              limits.maxLogLines,
-              limits.maxLogBytes,
-            ],
-            { timeout: invocation.remainingMs(), result: { copy: true, promise: true } },
-          ) as Promise<unknown>
-        ).then(
-          (text: unknown) => finish(interpretResult(text, limits)),
-          (error: unknown) => finish(classifyIsolateError(error, this.isolate.isDisposed)),
-        );
-      } catch (error) {
-        finish(classifyIsolateError(error, this.isolate.isDisposed));
+    // Wall deadline for everything, pending promises and capability calls included (case 10).
+    timers.push(
+      setTimeout(
+        () =>
+          finish({ ok: false, kind: 'timeout', message: 'the plugin exceeded its time limit', recycle: true }),
+        limits.timeoutMs,
+      ),
+    );
+    // CPU can never outrun the wall clock on one thread, so the first look is due at the budget.
+    const checkCpu = (): void => {
+      if (this.isolate.isDisposed) return;
+      const usedMs = Number(this.isolate.cpuTime - cpuStart) / 1e6;
+      if (usedMs > limits.cpuBudgetMs) {
+        finish({ ok: false, kind: 'cpu', message: 'the plugin exceeded its CPU budget', recycle: true });
+      } else {
+        timers.push(setTimeout(checkCpu, Math.max(5, limits.cpuBudgetMs - usedMs)));
       }
-    });
+    };
+    timers.push(setTimeout(checkCpu, limits.cpuBudgetMs));
+
+    try {
+      const factory = this.script(message).runSync(prepared.context, {
+        reference: true,
+        timeout: limits.timeoutMs,
+      }) as IsolatedVM.Reference;
+      // Synchronous entry (the isolate runs on this thread under the timeout): 0.1 ms less per
+      // call than a hop to isolated-vm's thread pool. The returned promise settles when the
+      // plugin's does; pending ctx.fetch calls are answered through `deliver` meanwhile.
+      (
+        prepared.invoke.applySync(
+          undefined,
+          [
+            factory.derefInto({ release: true }),
+            message.input,
+            message.config,
+            limits.maxOutputBytes,
+            limits.maxLogLines,
+            limits.maxLogBytes,
+          ],
+          { timeout: invocation.remainingMs(), result: { copy: true, promise: true } },
+        ) as Promise<unknown>
+      ).then(
+        (text: unknown) => finish(interpretResult(text, limits)),
+        (error: unknown) => finish(classifyIsolateError(error, this.isolate.isDisposed)),
+      );
+    } catch (error) {
+      finish(classifyIsolateError(error, this.isolate.isDisposed));
+    }
+  }
+
+  /**
+   * Releases the last invocation's context and prepares the next one: about a millisecond of CPU
+   * (V8 deserializes a whole native context), so it runs only once the answer is out.
+   */
+  prepareNext(): void {
+    if (this.isolate.isDisposed) return;
+    for (const spent of this.spent.splice(0)) {
+      spent.invoke.release();
+      spent.deliver.release();
+      spent.context.release();
+    }
+    if (!this.prepared && !this.current) this.prepared = this.prepare();
   }
 
   /** Hands the host's answer to a ctx.fetch back into the isolate, under the remaining time. */
@@ -163,7 +171,7 @@ export class IsolateRunner {
   private script(message: RunMessage): IsolatedVM.Script {
     const cached = this.scripts.get(message.digest);
     if (cached) return cached;
-    const script = this.isolate.compileScriptSync(`(function (module, exports) {\n${message.code}\n})`, {
+    const script = this.isolate.compileScriptSync(`(function (module, exports) {\n${message.code ?? ''}\n})`, {
       filename: `plugin:${message.pluginId}`,
       lineOffset: -1,
     });

@@ -26,6 +26,9 @@ const STDERR_TAIL = 4096;
 /** Room for the largest legitimate answer: capped output and logs, JSON-escaped. */
 const MAX_CHILD_LINE_CHARS = 64 * 1024 * 1024;
 
+/** Digests whose code a child is assumed to hold; the child keeps 32 compiled scripts. */
+const KNOWN_CODE_CAP = 32;
+
 interface Pending {
   id: number;
   job: SandboxJob;
@@ -35,7 +38,10 @@ interface Pending {
   capabilities: Set<string>;
   secrets: Set<string>;
   denied?: string;
-  abort: AbortController;
+  watchdog: NodeJS.Timeout;
+  onAbort?: () => void;
+  /** Created on the first ctx.fetch only: most invocations never need one. */
+  fetchAbort?: AbortController;
   resolve: (outcome: RawOutcome) => void;
   reject: (failure: SandboxFailure) => void;
 }
@@ -51,6 +57,8 @@ export class SandboxProcess {
   private exited = false;
   private stderrTail = '';
   private readonly exitListeners: (() => void)[] = [];
+  /** Digests sent to this child with their code (it compiles each once and keeps it). */
+  private readonly knownCode = new Set<string>();
 
   private constructor(
     private readonly child: ChildProcessWithoutNullStreams,
@@ -122,35 +130,24 @@ export class SandboxProcess {
         fetches: 0,
         capabilities: new Set(),
         secrets: new Set(),
-        abort: new AbortController(),
+        watchdog: setTimeout(() => {
+          this.settle(pending, new SandboxFailure('timeout', 'the plugin exceeded its time limit'));
+          this.kill();
+        }, limits.timeoutMs + HOST_WATCHDOG_GRACE_MS),
         resolve,
         reject,
       };
       this.pending = pending;
-      const watchdog = setTimeout(() => {
-        this.settle(pending, new SandboxFailure('timeout', 'the plugin exceeded its time limit'));
-        this.kill();
-      }, limits.timeoutMs + HOST_WATCHDOG_GRACE_MS);
-      const onAbort = (): void => {
-        this.settle(pending, new SandboxFailure('cancelled', 'the invocation was cancelled'));
-        this.kill();
-      };
-      job.signal?.addEventListener('abort', onAbort, { once: true });
-      pending.abort.signal.addEventListener('abort', () => {
-        clearTimeout(watchdog);
-        job.signal?.removeEventListener('abort', onAbort);
-      });
-      this.send({
-        t: 'run',
-        id,
-        pluginId: job.plugin.id,
-        digest: job.plugin.digest,
-        code: job.plugin.code,
-        input: JSON.stringify(job.input ?? null),
-        config: JSON.stringify(job.config ?? null),
-        limits,
-      });
-      if (job.signal?.aborted) onAbort();
+      if (job.signal) {
+        const onAbort = (): void => {
+          this.settle(pending, new SandboxFailure('cancelled', 'the invocation was cancelled'));
+          this.kill();
+        };
+        pending.onAbort = onAbort;
+        job.signal.addEventListener('abort', onAbort, { once: true });
+      }
+      this.sendRun(pending, !this.knownCode.has(job.plugin.digest));
+      if (job.signal?.aborted) pending.onAbort?.();
     });
   }
 
@@ -187,8 +184,9 @@ export class SandboxProcess {
           if (message.t === 'ready') {
             ready = true;
             onReady();
-          } else if (message.t === 'fetch') this.onFetch(message.id, message.callId, message.request);
-          else if (message.t === 'done') this.onDone(message);
+          } else if (message.t === 'done') this.onDone(message);
+          else if (message.t === 'fetch') this.onFetch(message.id, message.callId, message.request);
+          else if (message.t === 'need-code') this.onNeedCode(message.id);
         },
         {
           // A child that escaped its isolate could stream one endless line at the host.
@@ -222,6 +220,32 @@ export class SandboxProcess {
     });
   }
 
+  /** The child no longer holds the script: the same run again, this time with its code. */
+  private onNeedCode(id: number): void {
+    const pending = this.pending;
+    if (!pending || pending.id !== id) return;
+    this.knownCode.delete(pending.job.plugin.digest);
+    this.sendRun(pending, true);
+  }
+
+  private sendRun(pending: Pending, withCode: boolean): void {
+    const { job } = pending;
+    if (withCode) {
+      if (this.knownCode.size >= KNOWN_CODE_CAP) this.knownCode.clear();
+      this.knownCode.add(job.plugin.digest);
+    }
+    this.send({
+      t: 'run',
+      id: pending.id,
+      pluginId: job.plugin.id,
+      digest: job.plugin.digest,
+      code: withCode ? job.plugin.code : undefined,
+      input: JSON.stringify(job.input ?? null),
+      config: JSON.stringify(job.config ?? null),
+      limits: pending.limits,
+    });
+  }
+
   private onFetch(id: number, callId: number, requestText: string): void {
     const pending = this.pending;
     if (!pending || pending.id !== id) return;
@@ -244,11 +268,14 @@ export class SandboxProcess {
       reply(false, { name: 'TypeError', message: (error as Error).message });
       return;
     }
+    pending.fetchAbort ??= new AbortController();
     const context: BrokerContext = {
       tenantId: pending.job.tenantId,
       pluginId: pending.job.plugin.id,
+      runId: pending.job.runId,
+      stepId: pending.job.stepId,
       capabilities: pending.job.capabilities,
-      signal: pending.abort.signal,
+      signal: pending.fetchAbort.signal,
       recordUse: (capability) => pending.capabilities.add(capability),
       rememberSecret: (value) => pending.secrets.add(value),
     };
@@ -274,7 +301,9 @@ export class SandboxProcess {
   private settle(pending: Pending, outcome: RawOutcome | SandboxFailure): void {
     if (this.pending !== pending) return;
     this.pending = undefined;
-    pending.abort.abort();
+    clearTimeout(pending.watchdog);
+    if (pending.onAbort) pending.job.signal?.removeEventListener('abort', pending.onAbort);
+    pending.fetchAbort?.abort();
     if (outcome instanceof SandboxFailure) pending.reject(outcome);
     else pending.resolve(outcome);
   }
