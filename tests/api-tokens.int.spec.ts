@@ -62,11 +62,7 @@ describe('API: access tokens and API keys', () => {
     it('an expired token', async () => {
       const settings = api.app.get(IdentitySettings);
       const past = new ManualClock(new Date(Date.now() - 3 * settings.config.accessTokenTtlSeconds * 1000));
-      const ring = new SigningKeyRing(
-        new SigningKeyRepository(api.app.get(DataSource)),
-        settings.config,
-        past,
-      );
+      const ring = new SigningKeyRing(api.app.get(SigningKeyRepository), settings.config, past);
       const issuer = new AccessTokenService(ring, settings.config, past);
       const claims = decodePart<JWTPayload & { sid: string }>(api.owner.token, 1);
       const stale = await issuer.issue({

@@ -63,7 +63,13 @@ async function main(): Promise<void> {
     pid: process.pid,
   });
   // We handle signals ourselves so shutdown is logged; the SDK would otherwise do it silently.
-  Runtime.install({ shutdownSignals: [], logger: new DefaultLogger('WARN') });
+  // The SDK's own warnings go through our (redacting) logger too: they can quote activity errors.
+  Runtime.install({
+    shutdownSignals: [],
+    logger: new DefaultLogger('WARN', (entry) =>
+      (entry.level === 'ERROR' ? logger.error : logger.warn)(`temporal: ${entry.message}`, entry.meta),
+    ),
+  });
 
   const directory = await openTenantDirectory(config.databaseUrl);
   // One ring for the process: every tenant's worker shares its cache of unwrapped data keys.

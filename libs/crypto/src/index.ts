@@ -24,6 +24,7 @@ export { CryptoError, type CryptoErrorCode } from './crypto.errors';
 export { additionalData, open, seal, sealedKeyVersion, SEALED_OVERHEAD_BYTES } from './envelope';
 export { KeyRing, type KeyRingOptions } from './key-ring';
 export { FieldCipher } from './field-cipher';
+export { PlatformSecretBox, PLATFORM_TENANT_ID, type SealedPlatformSecret } from './platform-secret-box';
 export { InMemoryDataKeyStore } from './in-memory-store';
 export { LocalKeyProvider, masterKeyId, type LocalKeyProviderConfig } from './local-provider';
 export { AwsKmsKeyProvider, type AwsKmsKeyProviderConfig } from './aws-kms-provider';

@@ -16,6 +16,14 @@ export {
   temporalWorkflowIdFor,
   approvalSignal,
   runStateQuery,
+  REENCRYPT_WORKFLOW_TYPE,
+  reencryptJobIdFor,
+  parseReencryptJobId,
+  reencryptProgressQuery,
+  type ReencryptArgs,
+  type ReencryptProgress,
+  type ReencryptTableProgress,
+  type ReencryptFailure,
   type ApprovalDecision,
   type RunArgs,
   type RunState,
@@ -52,6 +60,16 @@ export {
 } from './activities/plugin';
 export { STEP_ERROR_CODES, type StepErrorCode } from './workflows/step-failure';
 export { createActivities } from './activities';
+export { createReencryptActivities } from './activities/reencrypt';
+export {
+  REENCRYPT_ERROR_TYPES,
+  type KeyMaintenance,
+  type ReencryptActivities,
+  type ReencryptBatchInput,
+  type ReencryptBatchResult,
+  type ReencryptFinishInput,
+  type StaleCountInput,
+} from './reencrypt-contract';
 export { DEFAULT_ACTIVITY_LIMITS } from './activities/limits';
 export { createWardenWorker, type WardenWorkerOptions } from './worker';
 export { bundleWardenWorkflows, WORKFLOWS_PATH } from './bundle';

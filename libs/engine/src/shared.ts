@@ -88,3 +88,71 @@ export const RUN_FAILED_ERROR_TYPE = 'WardenRunFailed';
 
 export const approvalSignal = defineSignal<[ApprovalDecision]>('approval');
 export const runStateQuery = defineQuery<RunState>('runState');
+
+/**
+ * The key maintenance workflow: after a rotation it moves a tenant's stored ciphertext to the
+ * tenant's current data key, on the tenant's own queue (its worker holds its keys).
+ */
+export const REENCRYPT_WORKFLOW_TYPE = 'reencryptTenant';
+
+/** One job per key version: a retried rotate request finds the job it already started. */
+export function reencryptJobIdFor(tenantId: string, version: number): string {
+  return `reencrypt-${tenantId}-v${version}`;
+}
+
+/** The tenant and version a job id names; undefined for any other text. */
+export function parseReencryptJobId(jobId: string): { tenantId: string; version: number } | undefined {
+  const match = /^reencrypt-([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})-v([1-9]\d{0,8})$/.exec(
+    jobId,
+  );
+  return match ? { tenantId: match[1]!, version: Number(match[2]) } : undefined;
+}
+
+export interface ReencryptArgs {
+  tenantId: string;
+  /** Values sealed with a tenant key version below this one are moved to the current version. */
+  targetVersion: number;
+  /** The encrypted tables, in order (ENCRYPTED_TABLES of @warden/persistence). */
+  tables: string[];
+  /** Rows per batch: one activity, one transaction. Default 100. */
+  batchSize?: number;
+  /** Carried across continue-as-new: where the job was. */
+  resume?: { progress: ReencryptProgress; cursor: string | null };
+}
+
+export interface ReencryptTableProgress {
+  table: string;
+  /** Rows found stale when the job reached the table (rows written later may add to it). */
+  total: number;
+  processed: number;
+  failed: number;
+  done: boolean;
+}
+
+/** A row that could not be moved (its key destroyed, its ciphertext tampered): it stays as it is. */
+export interface ReencryptFailure {
+  table: string;
+  recordId: string;
+  /** A CryptoError code, e.g. key_destroyed. */
+  code: string;
+}
+
+export interface ReencryptProgress {
+  tenantId: string;
+  targetVersion: number;
+  /** The table being worked on; null before the first and after the last. */
+  table: string | null;
+  processed: number;
+  total: number;
+  failed: number;
+  done: boolean;
+  startedAt: string;
+  finishedAt?: string;
+  tables: ReencryptTableProgress[];
+  /** The first failures (at most 20). */
+  failures: ReencryptFailure[];
+  /** Why the job stopped before its end (a batch kept failing); the rows done stay done. */
+  error?: string;
+}
+
+export const reencryptProgressQuery = defineQuery<ReencryptProgress>('progress');

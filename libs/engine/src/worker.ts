@@ -3,8 +3,10 @@ import { NativeConnection, Runtime, Worker } from '@temporalio/worker';
 import { TEMPORAL_FAILURE_CONVERTER_PATH } from '@warden/crypto';
 import { createActivities } from './activities';
 import type { PluginHost } from './activities/plugin';
+import { createReencryptActivities } from './activities/reencrypt';
 import type { ActivityLimits, EngineLogger, SecretFields, WardenActivities } from './activity-contract';
 import { WORKFLOWS_PATH } from './bundle';
+import type { KeyMaintenance } from './reencrypt-contract';
 import { taskQueueFor } from './shared';
 
 export interface WardenWorkerOptions {
@@ -23,6 +25,8 @@ export interface WardenWorkerOptions {
   plugins?: PluginHost;
   /** Opens definitions' sealed secrets; without it steps that have some fail (secret_unreadable). */
   secrets?: SecretFields;
+  /** The tenant's encrypted rows and keys, for the re-encryption job; without it that job fails. */
+  keys?: KeyMaintenance;
   maxConcurrentActivityTaskExecutions?: number;
   /** How long running steps may finish after shutdown starts before they are cancelled. */
   shutdownGraceTime?: Duration;
@@ -39,6 +43,7 @@ export async function createWardenWorker(opts: WardenWorkerOptions): Promise<Wor
   const logger = opts.logger ?? Runtime.instance().logger;
   const activities = {
     ...createActivities({ logger, limits: opts.limits, plugins: opts.plugins, secrets: opts.secrets }),
+    ...createReencryptActivities(opts.keys),
     ...opts.activities,
   };
   return Worker.create({

@@ -18,7 +18,8 @@ export interface AppRoleOptions {
  * The plugin registry's code is immutable to the role: a version may change its status only,
  * a source blob and a pin nothing at all (column grants; REVOKE ALL on a table drops them too).
  * Keys and credentials are never deleted by the role: a data key is destroyed by erasing its
- * bytes, a credential by marking it deleted; a credential version's ciphertext never changes.
+ * bytes, a credential by marking it deleted; a credential version's ciphertext changes only
+ * through warden_reseal_credential_version (re-encryption under a newer data key).
  */
 const TABLE_PRIVILEGES: Readonly<Record<string, readonly string[]>> = {
   tenants: ['SELECT', 'INSERT', 'UPDATE'],
@@ -47,8 +48,16 @@ const TABLE_PRIVILEGES: Readonly<Record<string, readonly string[]>> = {
   warden_migrations: [],
 };
 
-/** The unscoped lookups (see the tenancy migration): the role's only way around row-level security. */
-const LOOKUP_FUNCTIONS = ['warden_lookup_api_key(text)', 'warden_lookup_refresh_token(text)'];
+/**
+ * The unscoped lookups (see the tenancy migration): the role's only way around row-level
+ * security; and the re-encryption job's one way to change a credential version's ciphertext
+ * (forward to a newer data key only, see the key rotation migration).
+ */
+const LOOKUP_FUNCTIONS = [
+  'warden_lookup_api_key(text)',
+  'warden_lookup_refresh_token(text)',
+  'warden_reseal_credential_version(uuid, integer, text, text, integer)',
+];
 
 const ROLE_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
 

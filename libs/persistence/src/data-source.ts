@@ -22,6 +22,7 @@ import { InitialSchema1732262400000 } from './migrations/1732262400000-initial-s
 import { TenancyIdentityAudit1732348800000 } from './migrations/1732348800000-tenancy-identity-audit';
 import { PluginRegistry1732435200000 } from './migrations/1732435200000-plugin-registry';
 import { CredentialsVault1733097600000 } from './migrations/1733097600000-credentials-vault';
+import { KeyRotation1733184000000 } from './migrations/1733184000000-key-rotation';
 
 export const ENTITIES = [
   TenantEntity,
@@ -51,6 +52,7 @@ export const MIGRATIONS = [
   TenancyIdentityAudit1732348800000,
   PluginRegistry1732435200000,
   CredentialsVault1733097600000,
+  KeyRotation1733184000000,
 ];
 
 export interface DataSourceOptions {

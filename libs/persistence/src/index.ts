@@ -11,7 +11,8 @@
  * atomically, open one and pass it on: `withTenant(ds, scope, (tx) => runs.create(tx, ...))`.
  * Keys and secrets: PostgresDataKeyStore (the key ring's wrapped data keys) and
  * CredentialRepository (ciphertext only; credentialFieldContext says where it belongs).
- * Not tenant-scoped: TenantRepository (the registry), SigningKeyRepository (platform keys), and
+ * Not tenant-scoped: TenantRepository (the registry), SigningKeyRepository (platform keys, their
+ * private halves sealed under the master key; rewrapSigningKeys after a master key rotation), and
  * the one escape hatch, unscoped-lookups.ts (credential hash -> tenant).
  */
 export type { TenantScope } from './tenant-scope';
@@ -99,6 +100,23 @@ export {
 } from './credential.repository';
 export { PostgresDataKeyStore } from './data-key.store';
 export {
+  EncryptedFieldRepository,
+  ENCRYPTED_TABLES,
+  isEncryptedTable,
+  keyVersionSql,
+  mfaSecretContext,
+  type EncryptedRow,
+  type EncryptedTable,
+  type KeyVersionUsage,
+  type StoredField,
+} from './encrypted-fields';
+export {
+  announceDataKeyChange,
+  DataKeyChangeListener,
+  DATA_KEY_CHANNEL,
+  type DataKeyChangeListenerOptions,
+} from './data-key-events';
+export {
   TenantRepository,
   tenantNamespace,
   type NewTenant,
@@ -114,7 +132,7 @@ export {
   type StoredAuthMethod,
   type RefreshTokenStoreShape,
 } from './refresh-token.repository';
-export { SigningKeyRepository, type StoredSigningKey } from './signing-key.repository';
+export { SigningKeyRepository, rewrapSigningKeys, type StoredSigningKey } from './signing-key.repository';
 export { locateApiKey, locateRefreshToken, type CredentialLocation } from './unscoped-lookups';
 export { AccessRepository, type UserAccessRow, type ApiKeyAccessRow } from './access.repository';
 export { PersistenceError, type PersistenceErrorCode } from './persistence.errors';

@@ -45,6 +45,7 @@ describe('schema and migrations', () => {
         'TenancyIdentityAudit1732348800000',
         'PluginRegistry1732435200000',
         'CredentialsVault1733097600000',
+        'KeyRotation1733184000000',
       ]);
       expect(await runMigrations(db.url)).toEqual([]);
 
@@ -56,6 +57,11 @@ describe('schema and migrations', () => {
         const [tenant] = await ds.query(`SELECT id, slug FROM tenants`);
         expect(tenant).toEqual({ id: DEFAULT_TENANT_ID, slug: 'default' });
 
+        await ds.undoLastMigration({ transaction: 'all' });
+        const reseal = await ds.query(
+          `SELECT proname FROM pg_proc WHERE proname = 'warden_reseal_credential_version'`,
+        );
+        expect(reseal).toEqual([]);
         await ds.undoLastMigration({ transaction: 'all' });
         const vaultTables = await ds.query(
           `SELECT table_name FROM information_schema.tables

@@ -1,4 +1,5 @@
 import { Global, Injectable, Module, type OnModuleInit } from '@nestjs/common';
+import type { KeyProvider } from '@warden/crypto';
 import {
   AccessTokenService,
   dummyPasswordHash,
@@ -7,7 +8,9 @@ import {
   systemClock,
 } from '@warden/identity';
 import { SigningKeyRepository } from '@warden/persistence';
+import { DataSource } from 'typeorm';
 import { ApiConfig } from '../config/api.config';
+import { KEY_PROVIDER } from '../crypto/configured-key-provider';
 import { AccessGuard } from './access.guard';
 import { AccessTokenStrategy, ApiKeyStrategy } from './bearer.strategies';
 import { IdentityDirectory } from './identity-directory';
@@ -16,12 +19,20 @@ import { RequestRateLimiter } from './request-quota';
 import { IdentitySettings, Sessions } from './sessions';
 import { TenantPolicyCache } from './tenant-policy';
 
-/** Work that would otherwise land on the first request: a signing key, the dummy password hash. */
+/**
+ * Work that would otherwise land on the first request: a signing key, the dummy password hash.
+ * Also the one-off upgrade of signing keys stored before they were sealed; an instance that does
+ * not hold the master key the keys are wrapped with fails here, at start.
+ */
 @Injectable()
 class IdentityWarmUp implements OnModuleInit {
-  constructor(private readonly ring: SigningKeyRing) {}
+  constructor(
+    private readonly ring: SigningKeyRing,
+    private readonly keys: SigningKeyRepository,
+  ) {}
 
   async onModuleInit(): Promise<void> {
+    await this.keys.sealPlaintextKeys();
     await this.ring.ensureActiveKey();
     // Sign-in with an unknown email verifies against this hash; computing it at boot keeps the
     // first such request from taking measurably longer (a timing signal).
@@ -44,6 +55,12 @@ class IdentityWarmUp implements OnModuleInit {
           systemClock,
         ),
       inject: [ApiConfig],
+    },
+    {
+      provide: SigningKeyRepository,
+      useFactory: (dataSource: DataSource, provider: KeyProvider) =>
+        new SigningKeyRepository(dataSource, provider),
+      inject: [DataSource, KEY_PROVIDER],
     },
     {
       provide: SigningKeyRing,
@@ -69,6 +86,7 @@ class IdentityWarmUp implements OnModuleInit {
   exports: [
     TenantPolicyCache,
     IdentitySettings,
+    SigningKeyRepository,
     SigningKeyRing,
     AccessTokenService,
     IdentityDirectory,

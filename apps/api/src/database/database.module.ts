@@ -9,7 +9,6 @@ import {
   PluginRepository,
   RefreshTokenRepository,
   RunRepository,
-  SigningKeyRepository,
   TenantRepository,
   UserRepository,
   WorkflowRepository,
@@ -44,7 +43,6 @@ const REPOSITORIES = [
   GrantRepository,
   ApiKeyRepository,
   RefreshTokenRepository,
-  SigningKeyRepository,
   AccessRepository,
   PluginRepository,
 ] as const;

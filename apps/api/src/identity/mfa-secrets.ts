@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { FieldCipher, type FieldContext } from '@warden/crypto';
+import { FieldCipher } from '@warden/crypto';
+import { mfaSecretContext } from '@warden/persistence';
 
 interface MfaSecretOwner {
   id: string;
@@ -27,14 +28,4 @@ export class MfaSecrets {
     if (!FieldCipher.isCiphertext(owner.mfaSecret)) return owner.mfaSecret;
     return this.cipher.decrypt(mfaSecretContext(owner), owner.mfaSecret);
   }
-}
-
-export function mfaSecretContext(owner: { id: string; tenantId: string }): FieldContext {
-  return {
-    tenantId: owner.tenantId,
-    scope: `subject:${owner.id}`,
-    table: 'users',
-    recordId: owner.id,
-    field: 'mfa_secret',
-  };
 }

@@ -1,3 +1,4 @@
+import type { SealedPlatformSecret } from '@warden/crypto';
 import type { JWK } from 'jose';
 import { Column, CreateDateColumn, Entity, PrimaryColumn } from 'typeorm';
 
@@ -14,9 +15,12 @@ export class SigningKeyEntity {
   @Column({ name: 'public_jwk', type: 'jsonb' })
   publicJwk!: JWK;
 
-  /** Stored as is for now; a later issue wraps it with a KMS data key. */
+  /**
+   * The private JWK sealed by PlatformSecretBox (purpose `signing-key`, bound to the kid). A
+   * plain JWK only in rows written before keys were sealed, until the API's next start seals them.
+   */
   @Column({ name: 'private_jwk', type: 'jsonb' })
-  privateJwk!: JWK;
+  privateJwk!: SealedPlatformSecret | JWK;
 
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt!: Date;

@@ -8,7 +8,9 @@ import { SANDBOX_GLOBALS } from '../globals';
  * getters, toJSON and thenables of the plugin are read once, here, under the isolate's timeout.
  *
  * Results go back as one string with a one-letter tag: `O` + output JSON, `T` + length (output too
- * large), `E` + JSON `{name, message}` (the plugin threw).
+ * large), `E` + JSON `{name, message}` (the plugin threw). `take()` hands it out: the host asks
+ * right after `invoke` returns (a plugin that awaited nothing has finished by then), or when
+ * `invoke`'s promise settles.
  */
 export const BOOTSTRAP_SOURCE = `(function (hostLog, hostFetch) {
   'use strict';
@@ -125,6 +127,20 @@ export const BOOTSTRAP_SOURCE = `(function (hostLog, hostFetch) {
     return 'E' + stringify({ name: apply(stringSlice, name, [0, 200]), message: apply(stringSlice, message, [0, 4096]) });
   }
 
+  let result;
+
+  /** Keeps the tagged result for take(); invoke's own promise carries no value, so no second copy. */
+  function conclude(text) {
+    result = text;
+  }
+
+  /** The tagged result once the invocation has finished (undefined before), handed out once. */
+  function take() {
+    const text = result;
+    result = undefined;
+    return text;
+  }
+
   async function invoke(factory, inputJson, configJson, maxOutputChars, lines, chars) {
     maxLogLines = lines;
     maxLogChars = chars;
@@ -135,23 +151,23 @@ export const BOOTSTRAP_SOURCE = `(function (hostLog, hostFetch) {
       const plugin = exported != null && exported.default != null ? exported.default : exported;
       if (plugin == null || typeof plugin.run !== 'function') {
         finished = true;
-        return 'E' + stringify({ name: 'TypeError', message: 'the plugin module exports no run function' });
+        return conclude('E' + stringify({ name: 'TypeError', message: 'the plugin module exports no run function' }));
       }
       const ctx = freeze({ log, fetch, config: parse(configJson) });
       const value = await apply(plugin.run, plugin, [parse(inputJson), ctx]);
       if (typeof value === 'string' && value.length > maxOutputChars) {
         finished = true;
-        return 'T' + value.length;
+        return conclude('T' + value.length);
       }
       const output = stringify(value === undefined ? null : value);
       finished = true;
       const text = typeof output === 'string' ? output : 'null';
-      return text.length > maxOutputChars ? 'T' + text.length : 'O' + text;
+      return conclude(text.length > maxOutputChars ? 'T' + text.length : 'O' + text);
     } catch (error) {
       finished = true;
-      return describe(error);
+      return conclude(describe(error));
     }
   }
 
-  return { invoke, deliver };
+  return { invoke, deliver, take };
 })`;

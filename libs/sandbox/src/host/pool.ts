@@ -137,6 +137,8 @@ export class SandboxPool {
 
   private refill(): void {
     if (!this.used || this.closed || this.waiters.length > 0) return;
+    // Runs after every job: return before any promise is made when nothing is missing.
+    if (this.idle.length + this.starting >= this.options.minIdle) return;
     this.warm(this.warmMemoryMb).catch((error: unknown) =>
       this.options.logger.warn('could not start a warm sandbox process', {
         error: error instanceof Error ? error.message : String(error),
