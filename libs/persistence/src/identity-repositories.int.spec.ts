@@ -1,5 +1,6 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type { CustomRole } from '@warden/authz';
+import { createKeyProvider, loadCryptoConfig } from '@warden/crypto';
 import type { DataSource } from 'typeorm';
 import { ApiKeyRepository } from './api-key.repository';
 import { prepareDatabase } from './app-role';
@@ -178,7 +179,9 @@ describe('identity repositories (as the app role)', () => {
   });
 
   it('keeps the platform signing keys and moves only their lifecycle', async () => {
-    const keys = new SigningKeyRepository(ds);
+    // The master key every API of the run uses (the default key file): each row of this shared
+    // table must open for all of them.
+    const keys = new SigningKeyRepository(ds, await createKeyProvider(loadCryptoConfig({})));
     const kid = `kid-${randomUUID()}`;
     const jwk = { kty: 'OKP', crv: 'Ed25519', x: 'x' };
     const created = new Date();

@@ -141,7 +141,8 @@ export class SigningKeyRepository {
     try {
       return await run();
     } catch (err) {
-      if (err instanceof CryptoError) throw new CryptoError(err.code, `signing key ${kid}: ${err.message}`, err);
+      if (err instanceof CryptoError)
+        throw new CryptoError(err.code, `signing key ${kid}: ${err.message}`, err);
       throw err;
     }
   }

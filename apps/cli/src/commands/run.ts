@@ -65,8 +65,14 @@ async function register(
     output.out(`${detail.name} version ${detail.currentVersion} is up to date`);
     return existing.id;
   }
+  // A source with secrets is stored masked, so it never equals the local file: the server
+  // decides whether anything changed.
   const updated = await client.updateWorkflow(existing.id, file.text, file.format);
-  output.out(`updated ${updated.name} to version ${updated.version}`);
+  output.out(
+    updated.created
+      ? `updated ${updated.name} to version ${updated.version}`
+      : `${updated.name} version ${updated.version} is up to date`,
+  );
   return existing.id;
 }
 
