@@ -14,6 +14,7 @@ import type { BuiltInRoleKey } from '@warden/authz';
 import { KeyRing, tenantDataConverter } from '@warden/crypto';
 import { createWardenWorker, type EngineLogger, type PluginHost } from '@warden/engine';
 import {
+  DataKeyChangeListener,
   PostgresDataKeyStore,
   prepareDatabase,
   TenantRepository,
@@ -31,6 +32,7 @@ import { DataSource } from 'typeorm';
 import { createApp } from '../apps/api/src/app';
 import { Sessions } from '../apps/api/src/auth/sessions';
 import { ApiConfig } from '../apps/api/src/config/api.config';
+import { ringKeyMaintenance } from '../apps/worker/src/key-maintenance';
 import { createPluginHost } from '../apps/worker/src/plugin-host';
 import { ringSecretFields } from '../apps/worker/src/secret-fields';
 import { ringCredentialResolver } from '../apps/worker/src/vault-credentials';
@@ -200,11 +202,16 @@ export async function startApiHarness(
   // The workers' own ring, as a worker process has: the API's master key, the same key table,
   // a cache of its own.
   let workerKeyRing: KeyRing | undefined;
+  // As apps/worker does: key rotations and destroys announced by the API reach this cache at once.
+  let workerKeyChanges: DataKeyChangeListener | undefined;
   const startWorkerFor: ApiHarness['startWorkerFor'] = async (tenant, sandboxOptions) => {
     workerConnection ??= await NativeConnection.connect({ address: temporalAddress });
-    workerKeyRing ??= new KeyRing({
+    const ring = (workerKeyRing ??= new KeyRing({
       provider: app.get(KeyRing).provider,
       store: new PostgresDataKeyStore(dataSource),
+    }));
+    workerKeyChanges ??= await DataKeyChangeListener.start(databaseUrl, {
+      onChange: (tenantId) => ring.evict(tenantId),
     });
     const bundle = process.env.WARDEN_WORKFLOW_BUNDLE;
     const worker = await createWardenWorker({
@@ -217,6 +224,7 @@ export async function startApiHarness(
       ...(opts.workerLogger ? { logger: opts.workerLogger } : {}),
       dataConverter: tenantDataConverter(workerKeyRing, tenant.id),
       secrets: ringSecretFields(workerKeyRing),
+      keys: ringKeyMaintenance(dataSource, workerKeyRing),
     });
     workers.push({ worker, running: worker.run() });
   };
@@ -263,6 +271,7 @@ export async function startApiHarness(
       for (const { worker } of workers) worker.shutdown();
       await Promise.all(workers.map((w) => w.running));
       await workerConnection?.close();
+      await workerKeyChanges?.close();
       sandbox?.close();
       for (const own of ownSandboxes) own.close();
       await temporalConnection.close();

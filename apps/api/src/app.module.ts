@@ -9,6 +9,7 @@ import { CryptoModule } from './crypto/crypto.module';
 import { DatabaseModule } from './database/database.module';
 import { HealthModule } from './health/health.module';
 import { IdentityModule } from './identity/identity.module';
+import { KeysModule } from './keys/keys.module';
 import { ApiExceptionFilter } from './http/api-exception.filter';
 import { AuditModule } from './audit/audit.module';
 import { CodecModule } from './codec/codec.module';
@@ -42,6 +43,7 @@ export class AppModule {
         PluginsModule,
         CredentialsModule,
         CodecModule,
+        KeysModule,
       ],
       providers: [
         { provide: APP_GUARD, useExisting: AccessGuard },

@@ -15,7 +15,7 @@ describe('OpenAPI document', () => {
     const operations = Object.entries(document.paths).flatMap(([path, methods]) =>
       Object.entries(methods).map(([method, op]) => [`${method} ${path}`, op['x-warden-permission']]),
     );
-    expect(operations.length).toBe(67);
+    expect(operations.length).toBe(73);
     expect(operations.filter(([, permission]) => permission === undefined)).toEqual([]);
   });
 });

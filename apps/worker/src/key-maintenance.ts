@@ -5,14 +5,16 @@
  * writes then commit together in one tenant transaction, each only if its row still holds what
  * was read, so a retried batch changes nothing twice.
  */
+import { ApplicationFailure } from '@temporalio/common';
 import { AuditLog } from '@warden/audit';
 import { CryptoError, FieldCipher, TENANT_SCOPE, type CryptoErrorCode, type KeyRing } from '@warden/crypto';
-import type {
-  KeyMaintenance,
-  ReencryptBatchInput,
-  ReencryptBatchResult,
-  ReencryptFinishInput,
-  StaleCountInput,
+import {
+  REENCRYPT_ERROR_TYPES,
+  type KeyMaintenance,
+  type ReencryptBatchInput,
+  type ReencryptBatchResult,
+  type ReencryptFinishInput,
+  type StaleCountInput,
 } from '@warden/engine';
 import {
   EncryptedFieldRepository,
@@ -129,6 +131,11 @@ class TenantKeyMaintenance implements KeyMaintenance {
 }
 
 function tableOf(name: string): EncryptedTable {
-  if (!isEncryptedTable(name)) throw new Error(`'${name}' is not an encrypted table`);
+  if (!isEncryptedTable(name)) {
+    throw ApplicationFailure.nonRetryable(
+      `'${name}' is not an encrypted table`,
+      REENCRYPT_ERROR_TYPES.unknownTable,
+    );
+  }
   return name;
 }

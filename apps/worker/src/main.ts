@@ -23,9 +23,10 @@ import {
   loadTemporalTlsConfig,
   type EngineLogger,
 } from '@warden/engine';
-import { PostgresDataKeyStore } from '@warden/persistence';
+import { DataKeyChangeListener, PostgresDataKeyStore } from '@warden/persistence';
 import { SandboxManager, createFetchBroker, withFetchQuota } from '@warden/sandbox';
 import { Registry } from 'prom-client';
+import { ringKeyMaintenance } from './key-maintenance';
 import { createJsonLogger } from './logger';
 import { startMetricsServer } from './metrics-server';
 import { createPluginHost } from './plugin-host';
@@ -78,6 +79,11 @@ async function main(): Promise<void> {
     store: new PostgresDataKeyStore(directory.dataSource),
     cacheTtlMs: cryptoConfig.dataKeyCacheTtlMs,
   });
+  // A rotation or a destroy elsewhere reaches this cache at once, not after its TTL.
+  const keyChanges = await DataKeyChangeListener.start(config.databaseUrl, {
+    onChange: (tenantId) => ring.evict(tenantId),
+    onError: (err) => logger.warn('data key announcements interrupted', { error: err.message }),
+  });
   const bundle = await workflowBundle(config, logger);
   const connection = await NativeConnection.connect({ address: config.temporalAddress, tls: temporalTls });
   // Plugin code runs in per-tenant pools of sandbox processes, never in this process.
@@ -116,6 +122,7 @@ async function main(): Promise<void> {
         maxConcurrentActivityTaskExecutions: config.maxConcurrentActivities,
         plugins,
         secrets: ringSecretFields(ring),
+        keys: ringKeyMaintenance(directory.dataSource, ring),
       },
       dataConverterFor: (tenantId: string) => tenantDataConverter(ring, tenantId),
       logger,
@@ -141,6 +148,7 @@ async function main(): Promise<void> {
   } finally {
     sandbox.close();
     await metricsServer?.close();
+    await keyChanges.close();
     await connection.close();
     await directory.close();
     await bundle.cleanup();

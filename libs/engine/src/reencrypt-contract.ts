@@ -53,4 +53,6 @@ export const REENCRYPT_ERROR_TYPES = {
   wrongQueue: 'KeyMaintenanceWrongQueue',
   /** This worker was started without key maintenance (no database or key ring). */
   unavailable: 'KeyMaintenanceUnavailable',
+  /** The job named a table that holds no ciphertext. */
+  unknownTable: 'KeyMaintenanceUnknownTable',
 } as const;

@@ -102,9 +102,8 @@ export function reencryptJobIdFor(tenantId: string, version: number): string {
 
 /** The tenant and version a job id names; undefined for any other text. */
 export function parseReencryptJobId(jobId: string): { tenantId: string; version: number } | undefined {
-  const match = /^reencrypt-([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})-v([1-9]\d{0,8})$/.exec(
-    jobId,
-  );
+  const match =
+    /^reencrypt-([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})-v([1-9]\d{0,8})$/.exec(jobId);
   return match ? { tenantId: match[1]!, version: Number(match[2]) } : undefined;
 }
 

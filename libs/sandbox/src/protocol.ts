@@ -31,7 +31,17 @@ export interface FetchReplyMessage {
   body: string;
 }
 
-export type HostMessage = RunMessage | FetchReplyMessage;
+/**
+ * Sent by the host as soon as it has read an answer: the child releases the spent context and
+ * prepares the next one now. Preparing right after writing the answer, before the host has been
+ * scheduled, delayed the host's wake-up by up to a millisecond on a busy machine (it tends to be
+ * woken on the writer's CPU); preparing on a timer missed the next call as often as not.
+ */
+export interface PrepareMessage {
+  t: 'prepare';
+}
+
+export type HostMessage = RunMessage | FetchReplyMessage | PrepareMessage;
 
 export interface ReadyMessage {
   t: 'ready';

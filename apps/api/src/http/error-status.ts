@@ -5,6 +5,7 @@ import type { CryptoErrorCode } from '@warden/crypto';
 import { EncryptedDataError } from '../crypto/crypto.errors';
 import { HealthError, type HealthErrorCode } from '../health/health.errors';
 import { CredentialError, type CredentialErrorCode } from '../identity/identity.errors';
+import { KeysError, type KeysErrorCode } from '../keys/keys.errors';
 import { RegistryError, type RegistryErrorCode } from '../plugins/plugins.errors';
 import { RunError, type RunErrorCode } from '../runs/runs.errors';
 import { TenantError, type TenantErrorCode } from '../tenants/tenants.errors';
@@ -24,7 +25,8 @@ export type ApiErrorCode =
   | AuditErrorCode
   | RegistryErrorCode
   | VaultErrorCode
-  | CryptoErrorCode;
+  | CryptoErrorCode
+  | KeysErrorCode;
 
 export type KnownError =
   | RequestError
@@ -38,7 +40,8 @@ export type KnownError =
   | AuditError
   | RegistryError
   | VaultError
-  | EncryptedDataError;
+  | EncryptedDataError
+  | KeysError;
 
 export function isKnownError(err: unknown): err is KnownError {
   return (
@@ -53,7 +56,8 @@ export function isKnownError(err: unknown): err is KnownError {
     err instanceof AuditError ||
     err instanceof RegistryError ||
     err instanceof VaultError ||
-    err instanceof EncryptedDataError
+    err instanceof EncryptedDataError ||
+    err instanceof KeysError
   );
 }
 
@@ -79,6 +83,7 @@ export function httpStatusFor(code: ApiErrorCode): number {
     case 'signature_invalid':
     case 'publisher_key_invalid':
     case 'credential_data_invalid':
+    case 'confirmation_mismatch':
       return 400;
     case 'unauthenticated':
     case 'invalid_token':
@@ -113,6 +118,8 @@ export function httpStatusFor(code: ApiErrorCode): number {
     case 'plugin_version_not_found':
     case 'publisher_key_not_found':
     case 'credential_not_found':
+    case 'key_version_not_found':
+    case 'key_job_not_found':
       return 404;
     case 'method_not_allowed':
       return 405;
@@ -140,6 +147,7 @@ export function httpStatusFor(code: ApiErrorCode): number {
     case 'plugin_in_use':
     case 'publisher_key_exists':
     case 'credential_exists':
+    case 'key_in_use':
       return 409;
     case 'payload_too_large':
       return 413;

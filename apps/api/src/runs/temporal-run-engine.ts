@@ -85,7 +85,10 @@ export class TemporalRunEngine extends RunEngine {
   async countOpenRuns(tenantId: string): Promise<number> {
     // From Temporal's visibility store, not the runs table: a row is only mirrored to a final
     // status when someone looks, Temporal knows at once. The queue name holds only a uuid.
-    const query = `TaskQueue = '${taskQueueFor(tenantId)}' AND ExecutionStatus = 'Running'`;
+    // Runs only: the tenant's key maintenance job runs on the same queue.
+    const query =
+      `TaskQueue = '${taskQueueFor(tenantId)}' AND ExecutionStatus = 'Running'` +
+      ` AND WorkflowType = '${WARDEN_WORKFLOW_TYPE}'`;
     const client = this.clients.forTenant(tenantId);
     const { count } = await this.call(client, () => client.workflow.count(query));
     return count;

@@ -1,10 +1,6 @@
 import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
-import {
-  REENCRYPT_ERROR_TYPES,
-  type KeyMaintenance,
-  type ReencryptActivities,
-} from '../reencrypt-contract';
+import { REENCRYPT_ERROR_TYPES, type KeyMaintenance, type ReencryptActivities } from '../reencrypt-contract';
 import { taskQueueFor } from '../shared';
 
 /**

@@ -10,6 +10,7 @@ import {
   proxyActivities,
   setHandler,
   workflowInfo,
+  type RetryPolicy,
 } from '@temporalio/workflow';
 import { REENCRYPT_ERROR_TYPES, type ReencryptActivities } from '../reencrypt-contract';
 import { reencryptProgressQuery, type ReencryptArgs, type ReencryptProgress } from '../shared';
@@ -19,7 +20,7 @@ const DEFAULT_BATCH_SIZE = 100;
 /** Keeps each run's history short; the job goes on in a new run with its progress. */
 const BATCHES_PER_RUN = 500;
 
-const retry = {
+const retry: RetryPolicy = {
   initialInterval: '1s',
   backoffCoefficient: 2,
   maximumInterval: '1m',
@@ -51,7 +52,8 @@ export async function reencryptTenant(args: ReencryptArgs): Promise<ReencryptPro
   try {
     if (args.resume === undefined) {
       const totals: number[] = [];
-      for (const table of args.tables) totals.push(await countStaleCiphertext({ tenantId, table, targetVersion }));
+      for (const table of args.tables)
+        totals.push(await countStaleCiphertext({ tenantId, table, targetVersion }));
       recordTotals(progress, totals);
     }
     let batches = 0;

@@ -1,8 +1,7 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
 
 /** The function's signature, as GRANT, REVOKE and DROP name it. */
-const RESEAL_CREDENTIAL_FUNCTION =
-  '"warden_reseal_credential_version"(uuid, integer, text, text, integer)';
+const RESEAL_CREDENTIAL_FUNCTION = '"warden_reseal_credential_version"(uuid, integer, text, text, integer)';
 
 /**
  * Key rotation. A credential version's ciphertext is immutable to the application role (it may

@@ -40,8 +40,6 @@ function answer(done: DoneMessage): void {
     return;
   }
   send(done);
-  // The next context is prepared once this turn has ended, so it never delays the answer.
-  setImmediate(() => runner.prepareNext());
 }
 
 function run(message: RunMessage): void {
@@ -62,6 +60,7 @@ function handle(line: string): void {
     fail('unreadable message from host');
   }
   if (message.t === 'run') run(message);
+  else if (message.t === 'prepare') runner.prepareNext();
   else if (message.t === 'fetch-reply') runner.deliver(message);
   else fail(`unknown message ${String((message as { t?: unknown }).t)}`);
 }

@@ -1,6 +1,6 @@
 import type IsolatedVM from 'isolated-vm';
 import type { DoneMessage, FetchReplyMessage, FetchRequestMessage, RunMessage } from '../protocol';
-import { BOOTSTRAP_SOURCE } from './bootstrap';
+import { BOOTSTRAP_SOURCE, WARMUP_RESULT, WARMUP_SOURCE } from './bootstrap';
 import { classifyIsolateError, interpretResult, Invocation, type Outcome } from './invocation';
 
 type Ivm = typeof IsolatedVM;
@@ -10,11 +10,14 @@ interface PreparedContext {
   context: IsolatedVM.Context;
   invoke: IsolatedVM.Reference;
   deliver: IsolatedVM.Reference;
+  take: IsolatedVM.Reference;
   slot: { invocation?: Invocation };
 }
 
 /** Compiled plugin modules kept per isolate; a process serves few plugins, so a small cap is enough. */
 const SCRIPT_CACHE_SIZE = 32;
+/** The warm-up call runs only our own code; a bound keeps a broken bootstrap from hanging the child. */
+const WARMUP_TIMEOUT_MS = 1000;
 
 /**
  * One isolate for the life of the process, one fresh context per invocation. The next context is
@@ -24,6 +27,7 @@ const SCRIPT_CACHE_SIZE = 32;
 export class IsolateRunner {
   private readonly isolate: IsolatedVM.Isolate;
   private readonly bootstrap: IsolatedVM.Script;
+  private readonly warmup: IsolatedVM.Script;
   private readonly scripts = new Map<string, IsolatedVM.Script>();
   private prepared?: PreparedContext;
   /** Contexts of answered invocations, released when the next one is prepared. */
@@ -38,6 +42,7 @@ export class IsolateRunner {
   ) {
     this.isolate = new ivm.Isolate({ memoryLimit: memoryMb, onCatastrophicError });
     this.bootstrap = this.isolate.compileScriptSync(BOOTSTRAP_SOURCE, { filename: 'warden:bootstrap' });
+    this.warmup = this.isolate.compileScriptSync(WARMUP_SOURCE, { filename: 'warden:warmup' });
     this.prepared = this.prepare();
   }
 
@@ -67,9 +72,6 @@ export class IsolateRunner {
     const finish = (outcome: Outcome): void => {
       if (invocation.done) return;
       invocation.done = true;
-      for (const timer of timers) clearTimeout(timer);
-      this.current = undefined;
-      this.spent.push(prepared);
       const wallMs = performance.now() - started;
       // A disposed isolate no longer reports CPU time; wall time is its upper bound.
       const cpuMs = this.isolate.isDisposed ? wallMs : Number(this.isolate.cpuTime - cpuStart) / 1e6;
@@ -87,28 +89,41 @@ export class IsolateRunner {
         usage: { cpuMs, wallMs, heapBytes },
         recycle: outcome.recycle,
       });
+      // Bookkeeping waits until the answer is out.
+      for (const timer of timers) clearTimeout(timer);
+      this.current = undefined;
+      this.spent.push(prepared);
     };
     this.current = { invocation, prepared, finish };
 
-    // Wall deadline for everything, pending promises and capability calls included (case 10).
-    timers.push(
-      setTimeout(
-        () =>
-          finish({ ok: false, kind: 'timeout', message: 'the plugin exceeded its time limit', recycle: true }),
-        limits.timeoutMs,
-      ),
-    );
-    // CPU can never outrun the wall clock on one thread, so the first look is due at the budget.
-    const checkCpu = (): void => {
-      if (this.isolate.isDisposed) return;
-      const usedMs = Number(this.isolate.cpuTime - cpuStart) / 1e6;
-      if (usedMs > limits.cpuBudgetMs) {
-        finish({ ok: false, kind: 'cpu', message: 'the plugin exceeded its CPU budget', recycle: true });
-      } else {
-        timers.push(setTimeout(checkCpu, Math.max(5, limits.cpuBudgetMs - usedMs)));
-      }
+    // Armed only for a plugin still pending after the synchronous call, which its own timeout
+    // bounded. The wall deadline covers pending promises and capability calls (case 10); CPU can
+    // never outrun the wall clock on one thread, so the first CPU look is due at the budget.
+    const armWatchdogs = (): void => {
+      const elapsedMs = performance.now() - started;
+      timers.push(
+        setTimeout(
+          () =>
+            finish({
+              ok: false,
+              kind: 'timeout',
+              message: 'the plugin exceeded its time limit',
+              recycle: true,
+            }),
+          Math.max(1, limits.timeoutMs - elapsedMs),
+        ),
+      );
+      const checkCpu = (): void => {
+        if (this.isolate.isDisposed) return;
+        const usedMs = Number(this.isolate.cpuTime - cpuStart) / 1e6;
+        if (usedMs > limits.cpuBudgetMs) {
+          finish({ ok: false, kind: 'cpu', message: 'the plugin exceeded its CPU budget', recycle: true });
+        } else {
+          timers.push(setTimeout(checkCpu, Math.max(5, limits.cpuBudgetMs - usedMs)));
+        }
+      };
+      timers.push(setTimeout(checkCpu, Math.max(1, limits.cpuBudgetMs - elapsedMs)));
     };
-    timers.push(setTimeout(checkCpu, limits.cpuBudgetMs));
 
     try {
       const factory = this.script(message).runSync(prepared.context, {
@@ -116,39 +131,59 @@ export class IsolateRunner {
         timeout: limits.timeoutMs,
       }) as IsolatedVM.Reference;
       // Synchronous entry (the isolate runs on this thread under the timeout): 0.1 ms less per
-      // call than a hop to isolated-vm's thread pool. The returned promise settles when the
-      // plugin's does; pending ctx.fetch calls are answered through `deliver` meanwhile.
-      (
-        prepared.invoke.applySync(
-          undefined,
-          [
-            factory.derefInto({ release: true }),
-            message.input,
-            message.config,
-            limits.maxOutputBytes,
-            limits.maxLogLines,
-            limits.maxLogBytes,
-          ],
-          { timeout: invocation.remainingMs(), result: { copy: true, promise: true } },
-        ) as Promise<unknown>
-      ).then(
-        (text: unknown) => finish(interpretResult(text, limits)),
+      // call than a hop to isolated-vm's thread pool. Its promise settles when the plugin's does;
+      // pending ctx.fetch calls are answered through `deliver` meanwhile.
+      const settled = prepared.invoke.applySync(
+        undefined,
+        [
+          factory.derefInto({ release: true }),
+          message.input,
+          message.config,
+          limits.maxOutputBytes,
+          limits.maxLogLines,
+          limits.maxLogBytes,
+        ],
+        { timeout: invocation.remainingMs(), result: { promise: true } },
+      ) as Promise<unknown>;
+      // The result is read with one more short call: invoke's promise carries none (no second copy).
+      const take = (settledNow: boolean): void => {
+        if (invocation.done) return;
+        let text: unknown;
+        try {
+          text = prepared.take.applySync(undefined, [], {
+            timeout: invocation.remainingMs(),
+            result: { copy: true },
+          });
+        } catch (error) {
+          finish(classifyIsolateError(error, this.isolate.isDisposed));
+          return;
+        }
+        if (text !== undefined || settledNow) finish(interpretResult(text, limits));
+      };
+      settled.then(
+        () => take(true),
         (error: unknown) => finish(classifyIsolateError(error, this.isolate.isDisposed)),
       );
+      // A plugin that awaited no capability has finished by now (the call ran the isolate's
+      // microtasks): answer in this turn, before the stream's bookkeeping and a promise hop.
+      take(false);
+      if (!invocation.done) armWatchdogs();
     } catch (error) {
       finish(classifyIsolateError(error, this.isolate.isDisposed));
     }
   }
 
   /**
-   * Releases the last invocation's context and prepares the next one: about a millisecond of CPU
-   * (V8 deserializes a whole native context), so it runs only once the answer is out.
+   * Releases the spent contexts and prepares the next one: about a millisecond of CPU (V8
+   * deserializes a whole native context), so it runs when the host says it has read the answer
+   * (see PrepareMessage). A run that finds none prepared prepares its own.
    */
   prepareNext(): void {
     if (this.isolate.isDisposed) return;
     for (const spent of this.spent.splice(0)) {
       spent.invoke.release();
       spent.deliver.release();
+      spent.take.release();
       spent.context.release();
     }
     if (!this.prepared && !this.current) this.prepared = this.prepare();
@@ -171,10 +206,13 @@ export class IsolateRunner {
   private script(message: RunMessage): IsolatedVM.Script {
     const cached = this.scripts.get(message.digest);
     if (cached) return cached;
-    const script = this.isolate.compileScriptSync(`(function (module, exports) {\n${message.code ?? ''}\n})`, {
-      filename: `plugin:${message.pluginId}`,
-      lineOffset: -1,
-    });
+    const script = this.isolate.compileScriptSync(
+      `(function (module, exports) {\n${message.code ?? ''}\n})`,
+      {
+        filename: `plugin:${message.pluginId}`,
+        lineOffset: -1,
+      },
+    );
     if (this.scripts.size >= SCRIPT_CACHE_SIZE) {
       const oldest = this.scripts.keys().next().value;
       if (oldest !== undefined) this.scripts.get(oldest)?.release();
@@ -205,8 +243,17 @@ export class IsolateRunner {
     }) as IsolatedVM.Reference;
     const invoke = api.getSync('invoke', { reference: true }) as IsolatedVM.Reference;
     const deliver = api.getSync('deliver', { reference: true }) as IsolatedVM.Reference;
+    const take = api.getSync('take', { reference: true }) as IsolatedVM.Reference;
     setup.release();
     api.release();
-    return { context, invoke, deliver, slot };
+    const warmup = this.warmup.runSync(context, { reference: true }) as IsolatedVM.Reference;
+    void invoke.applySync(undefined, [warmup.derefInto({ release: true }), '{"n":1}', '{"c":2}', 64, 0, 0], {
+      timeout: WARMUP_TIMEOUT_MS,
+      result: { promise: true },
+    });
+    const warmed: unknown = take.applySync(undefined, [], { result: { copy: true } });
+    if (warmed !== WARMUP_RESULT)
+      throw new Error(`the sandbox bootstrap answered ${String(warmed)} to its warm-up`);
+    return { context, invoke, deliver, take, slot };
   }
 }

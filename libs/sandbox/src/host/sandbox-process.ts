@@ -218,6 +218,9 @@ export class SandboxProcess {
       secrets: [...pending.secrets],
       denied: pending.denied,
     });
+    // The answer is in: the child may spend its millisecond on the next context, once this
+    // turn (the caller's continuation included) is over.
+    if (!done.recycle) setImmediate(() => this.send({ t: 'prepare' }));
   }
 
   /** The child no longer holds the script: the same run again, this time with its code. */
