@@ -7,7 +7,7 @@
  */
 import { ApplicationFailure } from '@temporalio/common';
 import { AuditLog } from '@warden/audit';
-import { CryptoError, FieldCipher, TENANT_SCOPE, type CryptoErrorCode, type KeyRing } from '@warden/crypto';
+import { FieldCipher, isUnreadableCiphertext, TENANT_SCOPE, type KeyRing } from '@warden/crypto';
 import {
   REENCRYPT_ERROR_TYPES,
   type KeyMaintenance,
@@ -25,16 +25,6 @@ import {
   type StoredField,
 } from '@warden/persistence';
 import type { DataSource } from 'typeorm';
-
-/** Failures of one row: it stays as it is and the job goes on. Anything else fails the batch (retried). */
-const ROW_FAILURES: ReadonlySet<CryptoErrorCode> = new Set<CryptoErrorCode>([
-  'ciphertext_malformed',
-  'ciphertext_unsupported_version',
-  'ciphertext_context_mismatch',
-  'ciphertext_tampered',
-  'key_not_found',
-  'key_destroyed',
-]);
 
 export function ringKeyMaintenance(dataSource: DataSource, ring: KeyRing): KeyMaintenance {
   return new TenantKeyMaintenance(dataSource, ring);
@@ -71,7 +61,9 @@ class TenantKeyMaintenance implements KeyMaintenance {
         for (const field of row.fields) values.push(await this.sealAgain(field));
         resealed.push({ row, values });
       } catch (err) {
-        if (!(err instanceof CryptoError) || !ROW_FAILURES.has(err.code)) throw err;
+        // A row that cannot be read stays as it is and the job goes on; anything else (the
+        // provider, the database) fails the batch, which Temporal retries.
+        if (!isUnreadableCiphertext(err)) throw err;
         failures.push({ recordId: row.key, code: err.code });
       }
       beat();

@@ -29,3 +29,21 @@ export class CryptoError extends Error {
     this.name = 'CryptoError';
   }
 }
+
+/**
+ * Errors about the ciphertext itself (changed, foreign, malformed, or its key gone for good), as
+ * opposed to the key provider or the configuration: trying again will not help, and one such
+ * value should not fail the others read with it.
+ */
+const UNREADABLE_CODES: ReadonlySet<CryptoErrorCode> = new Set<CryptoErrorCode>([
+  'ciphertext_malformed',
+  'ciphertext_unsupported_version',
+  'ciphertext_context_mismatch',
+  'ciphertext_tampered',
+  'key_not_found',
+  'key_destroyed',
+]);
+
+export function isUnreadableCiphertext(err: unknown): err is CryptoError {
+  return err instanceof CryptoError && UNREADABLE_CODES.has(err.code);
+}

@@ -20,7 +20,7 @@ export {
   type StoredDataKey,
   type WrappedDataKey,
 } from './contract';
-export { CryptoError, type CryptoErrorCode } from './crypto.errors';
+export { CryptoError, isUnreadableCiphertext, type CryptoErrorCode } from './crypto.errors';
 export { additionalData, open, seal, sealedKeyVersion, SEALED_OVERHEAD_BYTES } from './envelope';
 export { KeyRing, type KeyRingOptions } from './key-ring';
 export { FieldCipher } from './field-cipher';

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { canOn, type WardenAbility } from '@warden/authz';
 import {
-  CryptoError,
+  isUnreadableCiphertext,
   KeyRing,
   payloadFromCodecJson,
   payloadKeyIdOf,
@@ -9,23 +9,9 @@ import {
   TenantPayloadCodec,
   type CodecBodyJson,
   type CodecPayloadJson,
-  type CryptoErrorCode,
   type PayloadKeyId,
 } from '@warden/crypto';
 import type { TenantScope } from '@warden/persistence';
-
-/**
- * Payloads nobody can read any more (or that were never ours): left encrypted rather than
- * failing the whole batch, which would blank every other payload of the page in the UI.
- */
-const UNREADABLE: ReadonlySet<CryptoErrorCode> = new Set<CryptoErrorCode>([
-  'ciphertext_malformed',
-  'ciphertext_unsupported_version',
-  'ciphertext_context_mismatch',
-  'ciphertext_tampered',
-  'key_not_found',
-  'key_destroyed',
-]);
 
 /**
  * Temporal's codec server, for the Web UI and the `temporal` CLI. A payload is decrypted only
@@ -53,7 +39,9 @@ export class CodecService {
     try {
       keyId = payloadKeyIdOf(payload);
     } catch (err) {
-      if (isUnreadable(err)) return json;
+      // Nobody can read it any more (or it was never ours): left encrypted rather than failing
+      // the whole batch, which would blank every other payload of the page in the UI.
+      if (isUnreadableCiphertext(err)) return json;
       throw err;
     }
     // Checked before any key lookup: another tenant's key is never even loaded.
@@ -62,12 +50,10 @@ export class CodecService {
       const [decoded] = await new TenantPayloadCodec(this.ring, keyId.tenantId).decode([payload]);
       return decoded === undefined ? json : payloadToCodecJson(decoded);
     } catch (err) {
-      if (isUnreadable(err)) return json;
+      // Nobody can read it any more (or it was never ours): left encrypted rather than failing
+      // the whole batch, which would blank every other payload of the page in the UI.
+      if (isUnreadableCiphertext(err)) return json;
       throw err;
     }
   }
-}
-
-function isUnreadable(err: unknown): boolean {
-  return err instanceof CryptoError && UNREADABLE.has(err.code);
 }

@@ -1,11 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import {
-  isGrpcServiceError,
-  ServiceError,
-  WorkflowExecutionAlreadyStartedError,
-  WorkflowNotFoundError,
-  type Client,
-} from '@temporalio/client';
+import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, type Client } from '@temporalio/client';
 import {
   REENCRYPT_WORKFLOW_TYPE,
   reencryptJobIdFor,
@@ -15,14 +9,10 @@ import {
   type ReencryptProgress,
 } from '@warden/engine';
 import { ENCRYPTED_TABLES } from '@warden/persistence';
+import { callEngine } from '../temporal/engine-call';
 import { TenantClients } from '../temporal/tenant-clients';
 import type { KeyJobStatus, KeyJobView } from './keys.dto';
 import { KeysError } from './keys.errors';
-
-/** Bounds every call so an unreachable server or a missing worker cannot hang a request. */
-const CALL_DEADLINE_MS = 10_000;
-const UNAVAILABLE = 14;
-const DEADLINE_EXCEEDED = 4;
 
 const STATUSES: Readonly<Record<string, KeyJobStatus>> = {
   COMPLETED: 'completed',
@@ -100,23 +90,12 @@ export class KeyJobs {
     return count;
   }
 
-  private async call<T>(client: Client, fn: () => Promise<T>): Promise<T> {
-    try {
-      return await client.withDeadline(Date.now() + CALL_DEADLINE_MS, fn);
-    } catch (err) {
-      if (isUnavailable(err)) {
-        throw new KeysError(
-          'engine_unavailable',
-          'the workflow engine did not answer in time; try again shortly',
-        );
-      }
-      throw err;
-    }
+  private call<T>(client: Client, fn: () => Promise<T>): Promise<T> {
+    return callEngine(
+      client,
+      fn,
+      () =>
+        new KeysError('engine_unavailable', 'the workflow engine did not answer in time; try again shortly'),
+    );
   }
-}
-
-function isUnavailable(err: unknown): boolean {
-  if (isGrpcServiceError(err)) return err.code === UNAVAILABLE || err.code === DEADLINE_EXCEEDED;
-  if (err instanceof ServiceError) return err.cause === undefined || isUnavailable(err.cause);
-  return false;
 }

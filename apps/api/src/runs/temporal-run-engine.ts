@@ -1,11 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import {
-  isGrpcServiceError,
-  ServiceError,
-  WorkflowExecutionAlreadyStartedError,
-  WorkflowNotFoundError,
-  type Client,
-} from '@temporalio/client';
+import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, type Client } from '@temporalio/client';
 import {
   approvalSignal,
   getRunState,
@@ -17,16 +11,10 @@ import {
   type RunArgs,
   type RunState,
 } from '@warden/engine';
+import { callEngine } from '../temporal/engine-call';
 import { TenantClients } from '../temporal/tenant-clients';
 import { RunError } from './runs.errors';
 import { RunEngine, type RunRef } from './run-engine';
-
-/** Bounds every engine call so an unreachable server or a missing worker cannot hang a request. */
-const CALL_DEADLINE_MS = 10_000;
-
-// gRPC status codes that mean "the engine is not reachable right now".
-const UNAVAILABLE = 14;
-const DEADLINE_EXCEEDED = 4;
 
 /** Each call goes through the run's tenant's client: its payloads are that tenant's ciphertext. */
 @Injectable()
@@ -102,23 +90,12 @@ export class TemporalRunEngine extends RunEngine {
     return this.clients.forTenant(run.tenantId).workflow.getHandle(temporalWorkflowIdFor(run.runId));
   }
 
-  private async call<T>(client: Client, fn: () => Promise<T>): Promise<T> {
-    try {
-      return await client.withDeadline(Date.now() + CALL_DEADLINE_MS, fn);
-    } catch (err) {
-      if (isUnavailable(err)) {
-        throw new RunError(
-          'engine_unavailable',
-          'the workflow engine did not answer in time; try again shortly',
-        );
-      }
-      throw err;
-    }
+  private call<T>(client: Client, fn: () => Promise<T>): Promise<T> {
+    return callEngine(
+      client,
+      fn,
+      () =>
+        new RunError('engine_unavailable', 'the workflow engine did not answer in time; try again shortly'),
+    );
   }
-}
-
-function isUnavailable(err: unknown): boolean {
-  if (isGrpcServiceError(err)) return err.code === UNAVAILABLE || err.code === DEADLINE_EXCEEDED;
-  if (err instanceof ServiceError) return err.cause === undefined || isUnavailable(err.cause);
-  return false;
 }
