@@ -43,11 +43,12 @@ const NOT_FOUND: Record<string, string> = {
   tenantId: 'tenant_not_found',
   userId: 'user_not_found',
   grantId: 'grant_not_found',
+  credentialId: 'credential_not_found',
 };
 /** Path parameters that are slugs, not UUIDs: a hostile one is simply a name nothing has. */
 const SLUG_PARAMS: Record<string, string> = { key: 'role_not_found' };
-/** Path parameters with a grammar (plugin ids, semver, key ids): a malformed one is a 400 naming it. */
-const PATTERN_PARAMS = new Set(['pluginId', 'version', 'keyId']);
+/** Path parameters with a grammar (plugin ids, semver, key ids, ...): a malformed one is a 400 naming it. */
+const PATTERN_PARAMS = new Set(['pluginId', 'version', 'keyId', 'keyVersion', 'jobId']);
 // HEAD is left out: its answer has no body to check.
 const METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS', 'TRACE'];
 
@@ -79,19 +80,24 @@ describe('API: hostile and malformed input on every route', () => {
   const suffix = randomUUID().slice(0, 8);
   /** A registered plugin, its version and a trusted publisher key, for the registry's routes. */
   const plugin = { pluginId: `acme.hostile-${suffix}`, version: '1.0.0', keyId: '' };
+  /** Well-formed values for the other pattern parameters, so a route gets past them to its body. */
+  const wellFormed: Record<string, string> = { keyVersion: '1', jobId: `reencrypt-${randomUUID()}-v1` };
   const fixture = definition(`name: hostile-${suffix}`, 'version: 1', 'inputs:', '  data: { type: object }');
   const prototypeNames = Object.getOwnPropertyNames(Object.prototype).sort();
 
   /**
    * The route's path with `segments` (as they go on the wire) for some parameters and real ids
-   * for the others: the fixture workflow, and a run id that names nothing.
+   * for the others: the fixture workflow, the plugin's names, well-formed pattern values, and a
+   * UUID that names nothing.
    */
   const pathOf = (template: string, segments: Record<string, string> = {}): string =>
     template.replace(
       /\{(\w+)\}/g,
       (_m, name: string) =>
         segments[name] ??
-        (name === 'workflowId' ? workflowId : ((plugin as Record<string, string>)[name] ?? randomUUID())),
+        (name === 'workflowId'
+          ? workflowId
+          : ((plugin as Record<string, string>)[name] ?? wellFormed[name] ?? randomUUID())),
     );
 
   const sendTo = (

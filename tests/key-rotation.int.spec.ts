@@ -240,8 +240,8 @@ describe('data key rotation', () => {
     expect(JSON.stringify(events)).not.toContain(MARKER);
   });
 
-  it("shows no other tenant's job, and names no job for text that is not a job id", async () => {
-    for (const id of [`reencrypt-${randomUUID()}-v2`, 'not-a-job', `reencrypt-${api.tenant.id}-v99`]) {
+  it("shows no other tenant's job, and refuses text that is not a job id or a version", async () => {
+    for (const id of [`reencrypt-${randomUUID()}-v2`, `reencrypt-${api.tenant.id}-v99`]) {
       const job = await api.call<ErrorBody>('GET', `/v1/keys/jobs/${id}`);
       expect({ id, status: job.status, code: job.body.error.code }).toEqual({
         id,
@@ -249,9 +249,14 @@ describe('data key rotation', () => {
         code: 'key_job_not_found',
       });
     }
+    const badJob = await api.call<ErrorBody>('GET', '/v1/keys/jobs/not-a-job');
+    expect(badJob).toMatchObject({ status: 400, body: { error: { code: 'invalid_request' } } });
+    expect(badJob.body.error.details?.problems).toEqual([expect.objectContaining({ path: 'jobId' })]);
     const badVersion = await api.call<ErrorBody>('POST', '/v1/keys/zero/destroy', { json: {} });
-    expect(badVersion.status).toBe(404);
-    expect(badVersion.body.error.code).toBe('key_version_not_found');
+    expect(badVersion).toMatchObject({ status: 400, body: { error: { code: 'invalid_request' } } });
+    expect(badVersion.body.error.details?.problems).toEqual([
+      expect.objectContaining({ path: 'keyVersion' }),
+    ]);
   });
 });
 

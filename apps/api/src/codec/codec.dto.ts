@@ -29,3 +29,14 @@ export const codecBody = requestSchema<CodecBodyJson>(
 );
 
 export const codecResponseSchema: SchemaObject = codecBody.schema;
+
+/**
+ * A Temporal namespace name, as the Web UI sends it: the subset every Temporal deployment accepts
+ * (Temporal Cloud's `name.account` ids, the usual self-hosted names). A header that cannot be a
+ * namespace is refused rather than ignored, so a broken client shows up at once.
+ */
+export const namespaceHeader = requestSchema<string>(
+  { type: 'string', minLength: 1, maxLength: 255, pattern: '^[A-Za-z0-9][A-Za-z0-9._-]*$' },
+  'X-Namespace header',
+  'X-Namespace',
+);

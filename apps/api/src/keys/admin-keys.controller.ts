@@ -23,6 +23,7 @@ export class AdminKeysController {
   @ApiResponse({ status: 200, schema: keysRewrappedSchema })
   @ApiErrorResponses(400, 403, 415)
   rewrap(@JsonBody() body: unknown, @RequestAudit() audit: AuditContext): Promise<KeysRewrapped> {
-    return this.rewrapping.rewrap(rewrapBody.parse(body ?? {}), audit);
+    // No body at all means every tenant; `null` is a body, and a wrong one.
+    return this.rewrapping.rewrap(rewrapBody.parse(body === undefined ? {} : body), audit);
   }
 }

@@ -1,4 +1,4 @@
-import { Controller, Delete, Get, HttpCode, Param, Post, type PipeTransform } from '@nestjs/common';
+import { Controller, Delete, Get, HttpCode, Post } from '@nestjs/common';
 import { ApiBody, ApiOperation, ApiParam, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { TenantScope } from '@warden/persistence';
 import { RequestAudit, type AuditContext } from '../audit/audit-context';
@@ -6,6 +6,7 @@ import { CurrentTenant } from '../auth/current.decorators';
 import { RequirePermission } from '../auth/permissions';
 import { ApiErrorResponses } from '../http/openapi.decorators';
 import { JsonBody } from '../http/request-body';
+import { JobIdParam, KeyVersionParam } from './key-params';
 import {
   destroyKeyBody,
   keyDestroyedSchema,
@@ -21,19 +22,7 @@ import {
   type KeyVersionView,
   type TenantShredded,
 } from './keys.dto';
-import { malformedKeyVersion } from './keys.errors';
 import { KeysService } from './keys.service';
-
-const MAX_VERSION = 2 ** 31 - 1;
-
-/** A version parameter is a positive whole number; any other text names no key. */
-class KeyVersionPipe implements PipeTransform<string, number> {
-  transform(value: string): number {
-    const version = /^[1-9]\d{0,9}$/.test(value) ? Number(value) : NaN;
-    if (version <= MAX_VERSION) return version;
-    throw malformedKeyVersion({ path: 'keyVersion', message: 'must be a whole number from 1' });
-  }
-}
 
 /** The caller's tenant's data keys: the tenant's Owners manage them (tenant:manage). */
 @ApiTags('keys')
@@ -63,7 +52,8 @@ export class KeysController {
     @JsonBody() body: unknown,
     @RequestAudit() audit: AuditContext,
   ): Promise<KeyRotated> {
-    rotateKeyBody.parse(body ?? {});
+    // No body at all means "nothing to say"; `null` is a body, and a wrong one.
+    rotateKeyBody.parse(body === undefined ? {} : body);
     return this.keys.rotate(scope, audit);
   }
 
@@ -72,8 +62,8 @@ export class KeysController {
   @ApiOperation({ summary: "A re-encryption job's progress, then its result" })
   @ApiParam({ name: 'jobId', example: 'reencrypt-<tenantId>-v2' })
   @ApiResponse({ status: 200, schema: keyJobSchema })
-  @ApiErrorResponses(404, 503)
-  job(@CurrentTenant() scope: TenantScope, @Param('jobId') jobId: string): Promise<KeyJobView> {
+  @ApiErrorResponses(400, 404, 503)
+  job(@CurrentTenant() scope: TenantScope, @JobIdParam() jobId: string): Promise<KeyJobView> {
     return this.keys.job(scope, jobId);
   }
 
@@ -90,11 +80,12 @@ export class KeysController {
   @ApiErrorResponses(400, 404, 409, 415, 503)
   destroy(
     @CurrentTenant() scope: TenantScope,
-    @Param('keyVersion', new KeyVersionPipe()) version: number,
+    @KeyVersionParam() version: number,
     @JsonBody() body: unknown,
     @RequestAudit() audit: AuditContext,
   ): Promise<KeyDestroyed> {
-    return this.keys.destroy(scope, version, destroyKeyBody.parse(body ?? {}), audit);
+    const request = destroyKeyBody.parse(body === undefined ? {} : body);
+    return this.keys.destroy(scope, version, request, audit);
   }
 
   @Delete()

@@ -1,4 +1,4 @@
-import { ApiError, type ProblemDetail } from '../http/api-error';
+import { ApiError } from '../http/api-error';
 
 /** Errors of the data key routes. */
 export type KeysErrorCode =
@@ -17,17 +17,6 @@ export type KeysErrorCode =
   | 'engine_unavailable';
 
 export class KeysError extends ApiError<KeysErrorCode> {}
-
-/** The answer for a version parameter that is not a positive whole number. */
-export function malformedKeyVersion(problem: ProblemDetail): KeysError {
-  return new KeysError(
-    'key_version_not_found',
-    `no data key has this version: ${problem.path} ${problem.message}`,
-    {
-      problems: [problem],
-    },
-  );
-}
 
 export function keyVersionNotFound(scope: string, version: number): KeysError {
   return new KeysError('key_version_not_found', `no data key version ${version} in scope '${scope}'`);
