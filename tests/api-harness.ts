@@ -224,6 +224,7 @@ export async function startApiHarness(
       ...(opts.workerLogger ? { logger: opts.workerLogger } : {}),
       dataConverter: tenantDataConverter(workerKeyRing, tenant.id),
       secrets: ringSecretFields(workerKeyRing),
+      credentials: ringCredentialResolver(dataSource, workerKeyRing).forHttpSteps(),
       keys: ringKeyMaintenance(dataSource, workerKeyRing),
     });
     workers.push({ worker, running: worker.run() });

@@ -88,11 +88,11 @@ async function main(): Promise<void> {
   const connection = await NativeConnection.connect({ address: config.temporalAddress, tls: temporalTls });
   // Plugin code runs in per-tenant pools of sandbox processes, never in this process.
   const metrics = new Registry();
+  // One vault reader for plugin slots and http steps: the same decryption, audit and masking.
+  const vault = ringCredentialResolver(directory.dataSource, ring);
   const sandbox = new SandboxManager({
     // A step's bound credentials are decrypted here, on the host, only when its plugin fetches.
-    broker: withFetchQuota(
-      createFetchBroker({ credentials: ringCredentialResolver(directory.dataSource, ring) }),
-    ),
+    broker: withFetchQuota(createFetchBroker({ credentials: vault })),
     logger,
     requireOsSandbox: config.requireOsSandbox,
     metrics,
@@ -122,6 +122,8 @@ async function main(): Promise<void> {
         maxConcurrentActivityTaskExecutions: config.maxConcurrentActivities,
         plugins,
         secrets: ringSecretFields(ring),
+        // An http step's credential is decrypted in its activity, on this tenant's worker.
+        credentials: vault.forHttpSteps(),
         keys: ringKeyMaintenance(directory.dataSource, ring),
       },
       dataConverterFor: (tenantId: string) => tenantDataConverter(ring, tenantId),

@@ -1,8 +1,9 @@
 /**
- * The credentials vault on the worker: the sandbox's broker asks for a step's bound credential by
- * name as the plugin's fetch needs it; this reads the tenant's current version (ciphertext only),
- * decrypts it in memory, tells the process's redactor about the secret values, and audits the
- * use (`credential.use`: name, version, run, step, plugin) before handing the value out.
+ * The credentials vault on the worker, one reader for both users of it: the sandbox's broker
+ * (a plugin step's bound slot, as the plugin's fetch needs it) and the http step's activity (the
+ * step's `credential`). It reads the tenant's current version (ciphertext only), decrypts it in
+ * memory, tells the process's redactor about the secret values, and audits the use
+ * (`credential.use`: name, version, run, step, plugin) before handing the value out.
  */
 import { AuditLog } from '@warden/audit';
 import { CryptoError, FieldCipher, type KeyRing } from '@warden/crypto';
@@ -13,6 +14,7 @@ import {
   type CredentialType,
   type UsableCredential,
 } from '@warden/persistence';
+import { StepCredentialError, type StepCredential, type StepCredentials } from '@warden/engine';
 import { processRedactor, type Redactor } from '@warden/redaction';
 import {
   SandboxFailure,
@@ -40,6 +42,14 @@ function refused(message: string): SandboxFailure {
   return new SandboxFailure('capability-denied', `fetch refused: ${message}`);
 }
 
+/** Who uses a credential: a plugin's slot (pluginId) or an http step (none). */
+type VaultUse = Partial<CredentialUse>;
+
+/** A decrypted credential, or why there is none (the refusal is audited already). */
+type Opened =
+  | { ok: true; credential: StepCredential }
+  | { ok: false; reason: 'not_found' | 'unreadable'; message: string; retryable: boolean };
+
 export class VaultCredentialResolver implements CredentialResolver {
   private readonly credentials: CredentialRepository;
   private readonly redactor: Redactor;
@@ -52,10 +62,33 @@ export class VaultCredentialResolver implements CredentialResolver {
   }
 
   async resolve(tenantId: string, name: string, use?: CredentialUse): Promise<CredentialValue> {
+    const opened = await this.open(tenantId, name, use);
+    if (!opened.ok) throw refused(opened.message);
+    return credentialValue(opened.credential.type, opened.credential.data);
+  }
+
+  /** The port http steps use: the same reader, refusals as the engine's StepCredentialError. */
+  forHttpSteps(): StepCredentials {
+    return {
+      resolve: async ({ tenantId, runId, stepId, name }) => {
+        const opened = await this.open(tenantId, name, { runId, stepId });
+        if (!opened.ok) throw new StepCredentialError(opened.reason, opened.message, opened.retryable);
+        return opened.credential;
+      },
+    };
+  }
+
+  /** Reads, decrypts, remembers the secrets and audits: every use of a credential goes through here. */
+  async open(tenantId: string, name: string, use?: VaultUse): Promise<Opened> {
     const found = await this.credentials.resolveForUse({ tenantId }, name, this.now());
     if (found === undefined) {
       await this.audit(tenantId, name, use, { outcome: 'failure', reason: 'not_found' });
-      throw refused(`credential "${name}" does not exist in this tenant (or was deleted)`);
+      return {
+        ok: false,
+        reason: 'not_found',
+        message: `credential "${name}" does not exist in this tenant (or was deleted)`,
+        retryable: false,
+      };
     }
     let data: Record<string, unknown>;
     try {
@@ -63,13 +96,18 @@ export class VaultCredentialResolver implements CredentialResolver {
     } catch (error) {
       const reason = error instanceof CryptoError ? error.code : 'unreadable';
       await this.audit(tenantId, name, use, { outcome: 'failure', reason, found });
-      throw refused(`credential "${name}" version ${found.version} could not be decrypted (${reason})`);
+      return {
+        ok: false,
+        reason: 'unreadable',
+        message: `credential "${name}" version ${found.version} could not be decrypted (${reason})`,
+        // A key provider (KMS) that did not answer may answer the next attempt.
+        retryable: reason === 'key_provider_failed',
+      };
     }
-    const value = credentialValue(found.type, data);
-    this.redactor.remember(...secretValues(found.type, data, value));
-    // No record, no use: if the audit write fails, so does the fetch.
+    this.redactor.remember(...secretValues(found.type, data, credentialValue(found.type, data)));
+    // No record, no use: if the audit write fails, so does the use.
     await this.audit(tenantId, name, use, { outcome: 'success', found });
-    return value;
+    return { ok: true, credential: { type: found.type, data } };
   }
 
   private async decrypt(tenantId: string, found: UsableCredential): Promise<Record<string, unknown>> {
@@ -84,7 +122,7 @@ export class VaultCredentialResolver implements CredentialResolver {
   private async audit(
     tenantId: string,
     name: string,
-    use: CredentialUse | undefined,
+    use: VaultUse | undefined,
     result: { outcome: 'success' | 'failure'; reason?: string; found?: UsableCredential },
   ): Promise<void> {
     await withTenant(this.deps.dataSource, { tenantId }, (tx) =>

@@ -23,6 +23,7 @@ const ALL_CODES: Record<ProblemCode, true> = {
   profile_violation: true,
   shell_operator: true,
   secret_not_literal: true,
+  credential_header_conflict: true,
   input_required: true,
   input_type: true,
   input_validation: true,

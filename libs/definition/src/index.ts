@@ -33,6 +33,7 @@ export {
   registerStepType,
   getStepType,
   stepTypes,
+  CREDENTIAL_NAME,
   type StepTypeDescriptor,
   type StepExecution,
   type FieldSpec,

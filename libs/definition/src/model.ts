@@ -99,6 +99,11 @@ export interface HttpStep extends StepBase {
   body?: unknown;
   /** Accepted status codes; default any 2xx. */
   expected_status?: number | number[];
+  /**
+   * Name of a tenant credential (the vault's); the step's activity decrypts it and sets the
+   * request's authentication header from it.
+   */
+  credential?: string;
 }
 
 export interface TransformStep extends StepBase {
@@ -201,6 +206,7 @@ export type ProblemCode =
   | 'profile_violation'
   | 'shell_operator'
   | 'secret_not_literal'
+  | 'credential_header_conflict'
   | 'input_required'
   | 'input_type'
   | 'input_validation'

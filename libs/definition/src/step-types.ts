@@ -85,6 +85,9 @@ const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 /** `<plugin id>@<semver range>`; the range itself is checked when the definition is saved. */
 export const PLUGIN_REF = /^[a-z][a-z0-9-]*(\.[a-z][a-z0-9-]*)+@[0-9A-Za-z^~<>=.*|\- ]{1,64}$/;
 
+/** A tenant credential's name, as the vault API accepts it (e.g. `slack-bot-token`). */
+export const CREDENTIAL_NAME = /^[a-z][a-z0-9._-]{0,63}$/;
+
 const SCALAR_SCHEMA = { type: ['string', 'number', 'boolean'] };
 /** `{ value, secret: true }` in a string map (see FieldSpec.secretValues). */
 const SECRET_ENTRY_SCHEMA = {
@@ -174,6 +177,17 @@ export const BUILTIN_STEP_TYPES: readonly StepTypeDescriptor[] = [
             ? undefined
             : 'expected_status must be a status code (100-599) or a non-empty list of them',
         schema: { oneOf: [statusSchema, { type: 'array', minItems: 1, items: statusSchema }] },
+      },
+      credential: {
+        kind: 'string',
+        content: 'plain',
+        describe:
+          'Name of a tenant credential (bearer, basic, api-key or oauth2-client); the request authenticates with it.',
+        check: (v) =>
+          typeof v === 'string' && CREDENTIAL_NAME.test(v)
+            ? undefined
+            : 'credential must be the name of a tenant credential: a lowercase letter, then up to 63 of a-z, 0-9, ., _ and -',
+        schema: { type: 'string', pattern: CREDENTIAL_NAME.source },
       },
     },
   },

@@ -45,11 +45,50 @@ export interface SecretFields {
   remember?(values: readonly string[]): void;
 }
 
+/** A tenant credential an http step names, as the vault holds it (decrypted, in memory only). */
+export interface StepCredential {
+  type: 'api-key' | 'basic' | 'bearer' | 'oauth2-client' | 'custom';
+  data: Record<string, unknown>;
+}
+
+/** Which step uses which credential: the vault audits the use (`credential.use`) with it. */
+export interface StepCredentialUse {
+  tenantId: string;
+  runId: string;
+  stepId: string;
+  name: string;
+}
+
+/**
+ * Reads and decrypts a tenant's credential by name for one step. The worker implements it over
+ * the vault (decrypt, audit, tell its log redactor). Refusals are StepCredentialErrors.
+ */
+export interface StepCredentials {
+  resolve(use: StepCredentialUse): Promise<StepCredential>;
+}
+
+/** Why a credential cannot be used: the step fails with `credential_<reason>`. */
+export class StepCredentialError extends Error {
+  constructor(
+    readonly reason: 'not_found' | 'unreadable',
+    message: string,
+    /** A key provider that did not answer may answer the next attempt. */
+    readonly retryable = false,
+  ) {
+    super(message);
+    this.name = 'StepCredentialError';
+  }
+}
+
 export interface ActivityDeps {
   logger: EngineLogger;
   limits?: Partial<ActivityLimits>;
   /** Without it a step with sealed secrets fails (secret_unreadable). */
   secrets?: SecretFields;
+  /** Without it an http step naming a credential fails (credential_unreadable). */
+  credentials?: StepCredentials;
+  /** The worker's tenant: a step may only use that tenant's credentials. */
+  tenantId?: string;
 }
 
 interface StepActivityBase {
@@ -93,6 +132,8 @@ export interface HttpActivityInput extends StepActivityBase {
   body?: unknown;
   /** Accepted statuses; empty means any 2xx. */
   expected_status: number[];
+  /** Present only when the step names a credential, so other steps schedule the input they always did. */
+  credential?: { tenantId: string; name: string };
 }
 
 export interface HttpActivityResult {
@@ -144,6 +185,11 @@ export const ACTIVITY_ERROR_TYPES = {
   workerShutdown: 'WorkerShutdown',
   pluginUnavailable: 'PluginUnavailable',
   secretUnreadable: 'SecretUnreadable',
+  credentialNotFound: 'CredentialNotFound',
+  credentialUnreadable: 'CredentialUnreadable',
+  credentialUnsupported: 'CredentialUnsupported',
+  credentialHeaderConflict: 'CredentialHeaderConflict',
+  credentialTokenFailed: 'CredentialTokenFailed',
 } as const;
 
 /**

@@ -47,6 +47,10 @@ export {
   type SecretFields,
   type SecretOwner,
   type StepString,
+  type StepCredential,
+  type StepCredentials,
+  type StepCredentialUse,
+  StepCredentialError,
   PLUGIN_FAILURE_TYPE_PREFIX,
 } from './activity-contract';
 export {

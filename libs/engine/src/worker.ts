@@ -4,7 +4,13 @@ import { TEMPORAL_FAILURE_CONVERTER_PATH } from '@warden/crypto';
 import { createActivities } from './activities';
 import type { PluginHost } from './activities/plugin';
 import { createReencryptActivities } from './activities/reencrypt';
-import type { ActivityLimits, EngineLogger, SecretFields, WardenActivities } from './activity-contract';
+import type {
+  ActivityLimits,
+  EngineLogger,
+  SecretFields,
+  StepCredentials,
+  WardenActivities,
+} from './activity-contract';
 import { WORKFLOWS_PATH } from './bundle';
 import type { KeyMaintenance } from './reencrypt-contract';
 import { taskQueueFor } from './shared';
@@ -25,6 +31,8 @@ export interface WardenWorkerOptions {
   plugins?: PluginHost;
   /** Opens definitions' sealed secrets; without it steps that have some fail (secret_unreadable). */
   secrets?: SecretFields;
+  /** The vault: http steps naming a credential use it; without it they fail (credential_unreadable). */
+  credentials?: StepCredentials;
   /** The tenant's encrypted rows and keys, for the re-encryption job; without it that job fails. */
   keys?: KeyMaintenance;
   maxConcurrentActivityTaskExecutions?: number;
@@ -42,7 +50,14 @@ export interface WardenWorkerOptions {
 export async function createWardenWorker(opts: WardenWorkerOptions): Promise<Worker> {
   const logger = opts.logger ?? Runtime.instance().logger;
   const activities = {
-    ...createActivities({ logger, limits: opts.limits, plugins: opts.plugins, secrets: opts.secrets }),
+    ...createActivities({
+      logger,
+      limits: opts.limits,
+      plugins: opts.plugins,
+      secrets: opts.secrets,
+      credentials: opts.credentials,
+      tenantId: opts.tenantId,
+    }),
     ...createReencryptActivities(opts.keys),
     ...opts.activities,
   };

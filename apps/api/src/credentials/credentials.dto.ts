@@ -1,10 +1,11 @@
 import type { SchemaObject } from '@nestjs/swagger';
+import { CREDENTIAL_NAME } from '@warden/definition';
 import { CREDENTIAL_TYPES, type CredentialType, type CredentialWithVersion } from '@warden/persistence';
 import { timestampSchema, uuidSchema } from '../http/common.schemas';
 import { requestSchema } from '../http/schema-validation';
 
-/** What steps write in their `credentials:` maps: lower case, stable, no spaces. */
-export const CREDENTIAL_NAME_SOURCE = '^[a-z][a-z0-9._-]{0,63}$';
+/** What steps name (`credential:`, `credentials:` maps): the workflow language's own rule. */
+export const CREDENTIAL_NAME_SOURCE = CREDENTIAL_NAME.source;
 /** How long a rotated-away value may keep working at most: 7 days. */
 export const MAX_GRACE_SECONDS = 7 * 24 * 3600;
 export const DEFAULT_GRACE_SECONDS = 3600;

@@ -13,6 +13,7 @@ import {
 } from './fields';
 import type { Problems } from './problems';
 import { RESERVED_NAMES, STEP_ID } from './rules';
+import { checkHttpCredentialHeaders } from './http-credential';
 import { childPath } from './source-map';
 import { readStringMap } from './string-map';
 
@@ -87,6 +88,7 @@ function readStep(raw: unknown, index: number, problems: Problems): ReadStep | u
     const value = readTypeField(own(raw, field), field, spec, path, descriptor?.type ?? '', problems);
     if (value !== undefined) step[field] = value;
   }
+  checkHttpCredentialHeaders(step, path, problems);
   return id === undefined ? undefined : { index, path, step: orderLike(raw, step), descriptor };
 }
 

@@ -1,8 +1,11 @@
 import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import { attemptDeadline, throwIfCancelled, withHeartbeat } from './heartbeat';
+import { authenticate, type HttpAuthDeps } from './http-auth';
 import { assertProfileAllows } from './profile-guard';
+import { readCapped } from './read-capped';
 import { OpenedSecrets } from './secrets';
+import { isRetryableStatus, statusExpected } from './status';
 import {
   ACTIVITY_ERROR_TYPES,
   type ActivityLimits,
@@ -12,23 +15,21 @@ import {
   type SecretFields,
 } from '../activity-contract';
 
-/** Statuses worth another attempt: the server may answer differently next time. */
-export function isRetryableStatus(status: number): boolean {
-  return status >= 500 || status === 408 || status === 429;
-}
-
-export function statusExpected(status: number, expected: number[]): boolean {
-  return expected.length === 0 ? status >= 200 && status < 300 : expected.includes(status);
-}
+export { isRetryableStatus, statusExpected } from './status';
 
 /** The same key on every attempt and every worker, so the receiver can de-duplicate. */
 export function idempotencyKey(runId: string, stepId: string): string {
   return `${runId}:${stepId}`;
 }
 
-function requestHeaders(input: HttpActivityInput, declared: Record<string, string>): Record<string, string> {
+function requestHeaders(
+  input: HttpActivityInput,
+  declared: Record<string, string>,
+  auth: { name: string; value: string } | undefined,
+): Record<string, string> {
   const headers: Record<string, string> = {};
   for (const [name, value] of Object.entries(declared)) headers[name.toLowerCase()] = value;
+  if (auth !== undefined) headers[auth.name.toLowerCase()] = auth.value;
   if (input.body !== undefined && headers['content-type'] === undefined) {
     headers['content-type'] = typeof input.body === 'string' ? 'text/plain' : 'application/json';
   }
@@ -39,27 +40,6 @@ function requestHeaders(input: HttpActivityInput, declared: Record<string, strin
 function requestBody(body: unknown): string | undefined {
   if (body === undefined) return undefined;
   return typeof body === 'string' ? body : JSON.stringify(body);
-}
-
-async function readCapped(response: Response, cap: number): Promise<{ text: string; truncated: boolean }> {
-  if (response.body === null) return { text: '', truncated: false };
-  const reader = response.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  let truncated = false;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    if (size + value.length > cap) {
-      chunks.push(value.subarray(0, cap - size));
-      truncated = true;
-      await reader.cancel();
-      break;
-    }
-    chunks.push(value);
-    size += value.length;
-  }
-  return { text: Buffer.concat(chunks).toString('utf8'), truncated };
 }
 
 function parseBody(text: string, contentType: string | null, truncated: boolean): unknown {
@@ -91,7 +71,12 @@ function checkUrl(url: string): void {
   }
 }
 
-export function createRunHttp(logger: EngineLogger, limits: ActivityLimits, secrets?: SecretFields) {
+export function createRunHttp(
+  logger: EngineLogger,
+  limits: ActivityLimits,
+  secrets?: SecretFields,
+  credentialDeps: HttpAuthDeps = {},
+) {
   return async function runHttp(input: HttpActivityInput): Promise<HttpActivityResult> {
     assertProfileAllows(input.profile, 'http');
     checkUrl(input.url);
@@ -105,9 +90,10 @@ export function createRunHttp(logger: EngineLogger, limits: ActivityLimits, secr
     let body: { text: string; truncated: boolean };
     try {
       ({ response, body } = await withHeartbeat(limits.heartbeatIntervalMs, async () => {
+        const auth = await authenticate(input, declared, opened, credentialDeps, signal);
         const res = await fetch(input.url, {
           method,
-          headers: requestHeaders(input, declared),
+          headers: requestHeaders(input, declared, auth),
           body: requestBody(input.body),
           signal,
           redirect: 'manual',
@@ -116,6 +102,8 @@ export function createRunHttp(logger: EngineLogger, limits: ActivityLimits, secr
       }));
     } catch (err) {
       throwIfCancelled();
+      // The credential's refusals are the step's error as they are (their messages name no value).
+      if (err instanceof ApplicationFailure) throw err;
       if (deadline.aborted) {
         throw ApplicationFailure.create({
           type: ACTIVITY_ERROR_TYPES.stepTimeout,

@@ -9,7 +9,10 @@ export function createActivities(deps: ActivityDeps & { plugins?: PluginHost }):
   const limits = resolveLimits(deps.limits);
   return {
     runShell: createRunShell(deps.logger, limits, deps.secrets),
-    runHttp: createRunHttp(deps.logger, limits, deps.secrets),
+    runHttp: createRunHttp(deps.logger, limits, deps.secrets, {
+      credentials: deps.credentials,
+      tenantId: deps.tenantId,
+    }),
     runPlugin: createRunPlugin(deps.plugins, deps.logger, limits, deps.secrets),
   };
 }

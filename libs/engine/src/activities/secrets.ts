@@ -94,6 +94,12 @@ export class OpenedSecrets {
     return root as T;
   }
 
+  /** Values opened elsewhere (a step's credential) are masked like the step's own secrets. */
+  learn(values: readonly string[]): void {
+    this.values.push(...values);
+    this.port?.remember?.(values);
+  }
+
   private maskCutTail(text: string): string {
     for (const value of this.values) {
       for (let n = Math.min(value.length - 1, text.length); n > 0; n--) {

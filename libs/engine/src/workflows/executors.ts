@@ -154,6 +154,9 @@ const runHttp: Executor = async (raw, env) => {
     ...sealedFor(Object.values(step.headers ?? {}), env.args),
     ...(step.body === undefined ? {} : { body: renderValue(step.body, ctx) }),
     expected_status: expected === undefined ? [] : Array.isArray(expected) ? expected : [expected],
+    ...(step.credential === undefined
+      ? {}
+      : { credential: { tenantId: env.args.tenantId, name: step.credential } }),
   };
   const result = await surviveWorkerLoss(() => activitiesFor(step).runHttp(input));
   return {

@@ -27,6 +27,11 @@ export const STEP_ERROR_CODES = {
   pluginNotPinned: 'plugin_not_pinned',
   pluginUnavailable: 'plugin_unavailable',
   secretUnreadable: 'secret_unreadable',
+  credentialNotFound: 'credential_not_found',
+  credentialUnreadable: 'credential_unreadable',
+  credentialUnsupported: 'credential_unsupported',
+  credentialHeaderConflict: 'credential_header_conflict',
+  credentialTokenFailed: 'credential_token_failed',
 } as const;
 /** The fixed codes, plus `plugin_<kind>` for each sandbox failure kind (`plugin_timeout`). */
 export type StepErrorCode = (typeof STEP_ERROR_CODES)[keyof typeof STEP_ERROR_CODES] | `plugin_${string}`;
@@ -82,6 +87,11 @@ const CODE_BY_TYPE: Record<string, StepErrorCode> = {
   [ACTIVITY_ERROR_TYPES.workerShutdown]: STEP_ERROR_CODES.workerLost,
   [ACTIVITY_ERROR_TYPES.pluginUnavailable]: STEP_ERROR_CODES.pluginUnavailable,
   [ACTIVITY_ERROR_TYPES.secretUnreadable]: STEP_ERROR_CODES.secretUnreadable,
+  [ACTIVITY_ERROR_TYPES.credentialNotFound]: STEP_ERROR_CODES.credentialNotFound,
+  [ACTIVITY_ERROR_TYPES.credentialUnreadable]: STEP_ERROR_CODES.credentialUnreadable,
+  [ACTIVITY_ERROR_TYPES.credentialUnsupported]: STEP_ERROR_CODES.credentialUnsupported,
+  [ACTIVITY_ERROR_TYPES.credentialHeaderConflict]: STEP_ERROR_CODES.credentialHeaderConflict,
+  [ACTIVITY_ERROR_TYPES.credentialTokenFailed]: STEP_ERROR_CODES.credentialTokenFailed,
 };
 
 /**
