@@ -4,7 +4,8 @@
  *
  *  1. per call: a trivial plugin through a warm tenant pool (IPC to a bubblewrap'd process, a
  *     fresh isolated-vm context, output parsed and validated), against a naive baseline that
- *     spawns a plain Node child process per call;
+ *     spawns a plain Node child process per call; the same with a 60 KB plugin (its code crosses
+ *     to the process once, not per call);
  *  2. cold pool: a new tenant's pool start (it takes the worker's spare process), against booting
  *     a sandbox process from nothing;
  *  3. workflow shape: plugin steps against built-in transform steps (workflow code) and http
@@ -13,7 +14,8 @@
  *
  * The worker's plugin host here serves one verified plugin from memory and writes no audit row;
  * the real one reads the registry once per 30 s and appends one audit row per execution.
- * Environment: BENCH_CALLS [2000], BENCH_RUNS [30], TEMPORAL_ADDRESS (else a dev server starts).
+ * Environment: BENCH_CALLS [2000], BENCH_RUNS [30], TEMPORAL_ADDRESS (else a dev server starts),
+ * BENCH_ONLY_CALLS=1 (measures 1 and 2 only: no Temporal).
  */
 import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
@@ -49,6 +51,9 @@ const SHAPES = [1, 5] as const;
 const TARGETS = { perCallMs: 0.5, coldStartMs: 50, stepRatio: 1.2 };
 
 const PLUGIN_SOURCE = 'export default { run(input) { return { n: (input.n ?? 0) + 1 } } }';
+/** The same plugin carrying 60 KB of data, as a plugin with a bundled library or table would. */
+const LARGE_PLUGIN_SOURCE = `const TABLE = '${'x'.repeat(60_000)}';
+export default { run(input) { return { n: (input.n ?? 0) + (TABLE.length > 0 ? 1 : 0) } } }`;
 const OUTPUT_SCHEMA = { type: 'object', properties: { n: { type: 'number' } }, required: ['n'] };
 
 const quiet = {
@@ -60,13 +65,13 @@ const quiet = {
 const ms = (v: number): string => `${v.toFixed(3)} ms`;
 const verdict = (ok: boolean): string => (ok ? 'met' : 'NOT met');
 
-function jobFor(tenantId: string, code: string, n: number): SandboxJob {
+function jobFor(tenantId: string, code: string, n: number, digest = 'bench-increment'): SandboxJob {
   return {
     tenantId,
     plugin: {
       id: 'bench.increment',
       version: '1.0.0',
-      digest: 'bench-increment',
+      digest,
       code,
       outputSchema: OUTPUT_SCHEMA,
     },
@@ -109,6 +114,7 @@ async function sandboxFigures(
   sandbox: SandboxManager,
   bootOnly: SandboxManager,
   code: string,
+  largeCode: string,
 ): Promise<void> {
   const tenant = randomUUID();
   await sandbox.warm(tenant);
@@ -120,6 +126,12 @@ async function sandboxFigures(
   const backToBack = await timeEach(CALLS, call);
   // Steps of a workflow reach the sandbox a few milliseconds apart, not back to back.
   const spaced = await timeEach(CALLS / 4, call, 2);
+  const callLarge = async (i: number): Promise<void> => {
+    const { output } = await sandbox.execute(jobFor(tenant, largeCode, i, 'bench-increment-large'));
+    if ((output as { n: number }).n !== i + 1) throw new Error('wrong plugin output');
+  };
+  await timeEach(50, callLarge);
+  const spacedLarge = await timeEach(CALLS / 4, callLarge, 2);
   const naive = await timeEach(NAIVE_CALLS, (i) => naiveCall(code, i));
   // A new tenant takes a spare process; the next spare boots behind it (given time to, here).
   const cold = await timeEach(COLD_STARTS, () => sandbox.warm(randomUUID()), 400);
@@ -144,6 +156,13 @@ async function sandboxFigures(
   row(
     `plugin call, warm pool, 2 ms apart (${spaced.length})`,
     spaced,
+    'naive process per call',
+    median(naive),
+    TARGETS.perCallMs,
+  );
+  row(
+    `60 KB plugin call, warm pool, 2 ms apart (${spacedLarge.length})`,
+    spacedLarge,
     'naive process per call',
     median(naive),
     TARGETS.perCallMs,
@@ -291,16 +310,18 @@ async function main(): Promise<void> {
     `Warden sandbox benchmark: ${cpus.length} cores (${cpus[0]?.model ?? 'unknown'}), Node ${process.version}, load ${os.loadavg()[0]!.toFixed(2)}`,
   );
   const code = compilePluginSource(PLUGIN_SOURCE, 'javascript');
+  const largeCode = compilePluginSource(LARGE_PLUGIN_SOURCE, 'javascript');
   const sandbox = new SandboxManager({ broker: createFetchBroker(), logger: quiet, recycleAfter: 1_000_000 });
   // The same sandbox without spare processes: what booting one costs.
   const bootOnly = new SandboxManager({ broker: createFetchBroker(), logger: quiet, spares: 0 });
   try {
     await sandbox.prestart();
-    await sandboxFigures(sandbox, bootOnly, code);
+    await sandboxFigures(sandbox, bootOnly, code, largeCode);
   } finally {
     sandbox.close();
     bootOnly.close();
   }
+  if (process.env.BENCH_ONLY_CALLS === '1') return;
   const server = process.env.TEMPORAL_ADDRESS ? undefined : await startTemporalDevServer({ onProgress: log });
   try {
     await workflowFigures(process.env.TEMPORAL_ADDRESS ?? server!.address, code);

@@ -16,8 +16,6 @@ interface PreparedContext {
 
 /** Compiled plugin modules kept per isolate; a process serves few plugins, so a small cap is enough. */
 const SCRIPT_CACHE_SIZE = 32;
-/** The warm-up call runs only our own code; a bound keeps a broken bootstrap from hanging the child. */
-const WARMUP_TIMEOUT_MS = 1000;
 
 /**
  * One isolate for the life of the process, one fresh context per invocation. The next context is
@@ -150,10 +148,11 @@ export class IsolateRunner {
         if (invocation.done) return;
         let text: unknown;
         try {
-          text = prepared.take.applySync(undefined, [], {
-            timeout: invocation.remainingMs(),
-            result: { copy: true },
-          });
+          // Each isolated-vm timeout is a timer its timer thread wakes up for when it expires, used
+          // or not. Right after invoke, whose call drained the microtask queue, take() can run
+          // nothing but itself; after a settled promise the bound stays.
+          const options = settledNow ? { timeout: invocation.remainingMs() } : {};
+          text = prepared.take.applySync(undefined, [], { ...options, result: { copy: true } });
         } catch (error) {
           finish(classifyIsolateError(error, this.isolate.isDisposed));
           return;
@@ -246,9 +245,9 @@ export class IsolateRunner {
     const take = api.getSync('take', { reference: true }) as IsolatedVM.Reference;
     setup.release();
     api.release();
+    // Our own code only, so no isolated-vm timeout (each one costs its timer thread a wake-up).
     const warmup = this.warmup.runSync(context, { reference: true }) as IsolatedVM.Reference;
     void invoke.applySync(undefined, [warmup.derefInto({ release: true }), '{"n":1}', '{"c":2}', 64, 0, 0], {
-      timeout: WARMUP_TIMEOUT_MS,
       result: { promise: true },
     });
     const warmed: unknown = take.applySync(undefined, [], { result: { copy: true } });

@@ -1,15 +1,8 @@
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
-import {
-  SandboxFailure,
-  type BrokerContext,
-  type CapabilityBroker,
-  type SandboxFetchRequest,
-  type SandboxJob,
-  type SandboxLimits,
-} from '../contract';
+import { SandboxFailure, type CapabilityBroker, type SandboxJob, type SandboxLimits } from '../contract';
 import { lineSplitter, type ChildMessage, type DoneMessage, type HostMessage } from '../protocol';
 import type { SandboxLogger } from './logger';
-import { parseFetchRequest } from './fetch-request';
+import { relayFetch, type FetchLedger } from './fetch-relay';
 
 /** What one invocation produced, before the host turns it into a SandboxResult. */
 export interface RawOutcome {
@@ -29,19 +22,10 @@ const MAX_CHILD_LINE_CHARS = 64 * 1024 * 1024;
 /** Digests whose code a child is assumed to hold; the child keeps 32 compiled scripts. */
 const KNOWN_CODE_CAP = 32;
 
-interface Pending {
+interface Pending extends FetchLedger {
   id: number;
-  job: SandboxJob;
-  limits: SandboxLimits;
-  broker: CapabilityBroker;
-  fetches: number;
-  capabilities: Set<string>;
-  secrets: Set<string>;
-  denied?: string;
   watchdog: NodeJS.Timeout;
   onAbort?: () => void;
-  /** Created on the first ctx.fetch only: most invocations never need one. */
-  fetchAbort?: AbortController;
   resolve: (outcome: RawOutcome) => void;
   reject: (failure: SandboxFailure) => void;
 }
@@ -252,53 +236,10 @@ export class SandboxProcess {
   private onFetch(id: number, callId: number, requestText: string): void {
     const pending = this.pending;
     if (!pending || pending.id !== id) return;
-    const reply = (ok: boolean, body: unknown): void => {
+    relayFetch(pending, requestText, (ok, body) => {
       if (this.pending === pending)
         this.send({ t: 'fetch-reply', id, callId, ok, body: JSON.stringify(body) });
-    };
-    const refuse = (message: string): void => {
-      pending.denied = message;
-      reply(false, { name: 'CapabilityDenied', message });
-    };
-    if (++pending.fetches > pending.limits.maxFetches) {
-      refuse(`more than ${pending.limits.maxFetches} fetches in one invocation`);
-      return;
-    }
-    let request: SandboxFetchRequest;
-    try {
-      request = parseFetchRequest(requestText);
-    } catch (error) {
-      reply(false, { name: 'TypeError', message: (error as Error).message });
-      return;
-    }
-    pending.fetchAbort ??= new AbortController();
-    const context: BrokerContext = {
-      tenantId: pending.job.tenantId,
-      pluginId: pending.job.plugin.id,
-      runId: pending.job.runId,
-      stepId: pending.job.stepId,
-      capabilities: pending.job.capabilities,
-      signal: pending.fetchAbort.signal,
-      recordUse: (capability) => pending.capabilities.add(capability),
-      rememberSecret: (value) => pending.secrets.add(value),
-    };
-    pending.broker.fetch(request, context).then(
-      (response) =>
-        reply(true, {
-          status: response.status,
-          headers: response.headers,
-          body: response.body,
-          truncated: response.truncated,
-        }),
-      (error: unknown) => {
-        if (error instanceof SandboxFailure && error.kind === 'capability-denied') refuse(error.message);
-        else
-          reply(false, {
-            name: 'FetchError',
-            message: error instanceof Error ? error.message : 'fetch failed',
-          });
-      },
-    );
+    });
   }
 
   private settle(pending: Pending, outcome: RawOutcome | SandboxFailure): void {
