@@ -1,7 +1,7 @@
 import type { SchemaObject } from '@nestjs/swagger';
 import { CREDENTIAL_NAME } from '@warden/definition';
 import { CREDENTIAL_TYPES, type CredentialType, type CredentialWithVersion } from '@warden/persistence';
-import { timestampSchema, uuidSchema } from '../http/common.schemas';
+import { timestampSchema, uuidSchema, pageLimitQuerySchema } from '../http/common.schemas';
 import { requestSchema } from '../http/schema-validation';
 
 /** What steps name (`credential:`, `credentials:` maps): the workflow language's own rule. */
@@ -94,7 +94,7 @@ export const credentialListQuery = requestSchema<CredentialListQuery>(
     type: 'object',
     additionalProperties: false,
     properties: {
-      limit: { type: 'string', pattern: '^([1-9][0-9]?|100)$', description: '1..100, default 50' },
+      limit: pageLimitQuerySchema,
       cursor: { type: 'string', pattern: CREDENTIAL_NAME_SOURCE, description: 'nextCursor' },
     },
   },

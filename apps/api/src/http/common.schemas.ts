@@ -37,3 +37,10 @@ export const errorBodySchema: SchemaObject = {
 
 export const uuidSchema: SchemaObject = { type: 'string', format: 'uuid' };
 export const timestampSchema: SchemaObject = { type: 'string', format: 'date-time' };
+
+/** `?limit=` of every paginated list: 1 to 100 as query text (the default, 50, is the route's). */
+export const pageLimitQuerySchema: SchemaObject = {
+  type: 'string',
+  pattern: '^([1-9][0-9]?|100)$',
+  description: '1..100, default 50',
+};

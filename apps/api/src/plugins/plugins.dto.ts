@@ -1,7 +1,7 @@
 import type { SchemaObject } from '@nestjs/swagger';
 import type { PluginLanguage, PluginManifest, PluginStatus } from '@warden/plugins';
 import type { PluginListing, PluginVersionEntity } from '@warden/persistence';
-import { problemSchema, timestampSchema, uuidSchema } from '../http/common.schemas';
+import { problemSchema, timestampSchema, uuidSchema, pageLimitQuerySchema } from '../http/common.schemas';
 import { requestSchema } from '../http/schema-validation';
 
 /** Ids as @warden/plugins' PLUGIN_ID_PATTERN and publisherKeyId produce them. */
@@ -102,7 +102,7 @@ export const pluginListQuery = requestSchema<PluginListQuery>(
     type: 'object',
     additionalProperties: false,
     properties: {
-      limit: { type: 'string', pattern: '^([1-9][0-9]?|100)$', description: '1..100, default 50' },
+      limit: pageLimitQuerySchema,
       cursor: { type: 'string', maxLength: 100, pattern: PLUGIN_ID_SOURCE, description: 'nextCursor' },
       status: {
         type: 'string',

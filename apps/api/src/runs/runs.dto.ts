@@ -2,7 +2,7 @@ import type { SchemaObject } from '@nestjs/swagger';
 import type { Plan, RunStatus, SecurityProfile } from '@warden/definition';
 import type { RunState, StepState } from '@warden/engine';
 import type { RunEntity, RunErrorRecord } from '@warden/persistence';
-import { timestampSchema, uuidSchema } from '../http/common.schemas';
+import { timestampSchema, uuidSchema, pageLimitQuerySchema } from '../http/common.schemas';
 import { requestSchema } from '../http/schema-validation';
 
 const RUN_STATUSES: RunStatus[] = [
@@ -75,7 +75,7 @@ export const runListQuery = requestSchema<RunListQuery>(
     properties: {
       workflowId: { type: 'string', pattern: UUID_PATTERN },
       status: { type: 'string', enum: RUN_STATUSES },
-      limit: { type: 'string', pattern: '^([1-9][0-9]?|100)$', description: '1..100, default 50' },
+      limit: pageLimitQuerySchema,
     },
   },
   'query',
