@@ -24,6 +24,14 @@ export class FieldCipher {
     return sealedKeyVersion(decodeText(ciphertext));
   }
 
+  /**
+   * Loads the context's current key into the cache. Call it before opening a transaction that
+   * will encrypt: on a cache miss the key store takes a database connection of its own.
+   */
+  async prepare(context: Pick<FieldContext, 'tenantId' | 'scope'>): Promise<void> {
+    await this.ring.currentKey(keyContext(context));
+  }
+
   async encrypt(context: FieldContext, plaintext: string): Promise<string> {
     const key = await this.ring.currentKey(keyContext(context));
     return PREFIX + seal(key, fieldAad(context), Buffer.from(plaintext, 'utf8')).toString('base64url');
@@ -43,7 +51,7 @@ export class FieldCipher {
   }
 }
 
-function keyContext(context: FieldContext): KeyContext {
+function keyContext(context: Pick<FieldContext, 'tenantId' | 'scope'>): KeyContext {
   return { tenantId: context.tenantId, scope: context.scope ?? TENANT_SCOPE };
 }
 

@@ -59,6 +59,11 @@ describe('checkCredentialData', () => {
         { code: 'invalid_value', path: 'data.scopes[1]' },
       ],
     ],
+    [
+      'oauth2-client',
+      { clientId: 'id', clientSecret: SECRET, tokenUrl: 'http://auth.example.com/token' },
+      [{ code: 'invalid_value', path: 'data.tokenUrl' }],
+    ],
     ['custom', {}, [{ code: 'invalid_value', path: 'data' }]],
     ['custom', { 'bad name': SECRET }, [{ code: 'invalid_field_name', path: 'data.bad name' }]],
     ['custom', { nested: { value: SECRET } }, [{ code: 'wrong_type', path: 'data.nested' }]],

@@ -34,7 +34,12 @@ export const CREDENTIAL_DATA_SCHEMAS: Readonly<Record<CredentialType, SchemaObje
   'oauth2-client': object(['clientId', 'clientSecret', 'tokenUrl'], {
     clientId: secret,
     clientSecret: secret,
-    tokenUrl: { type: 'string', maxLength: 2048, pattern: '^https?://[^\\s]+$' },
+    // The client secret travels to it: https, or plain http to this machine only (local tests).
+    tokenUrl: {
+      type: 'string',
+      maxLength: 2048,
+      pattern: '^(https://[^\\s]+|http://(127\\.0\\.0\\.1|localhost|\\[::1\\])(:[0-9]{1,5})?(/[^\\s]*)?)$',
+    },
     scopes: {
       type: 'array',
       maxItems: 100,

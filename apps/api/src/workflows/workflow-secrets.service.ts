@@ -44,6 +44,17 @@ export type PreviousSecrets = (field: string) => Promise<string | undefined>;
 export class WorkflowSecretsService {
   constructor(private readonly cipher: FieldCipher) {}
 
+  /**
+   * Warms the tenant's data key before the write transaction: sealing inside it must not wait
+   * for a second pooled connection (the key store's own) while holding the first.
+   */
+  async prepare(tenantId: string, definition: WorkflowDefinition): Promise<void> {
+    // Plugin config may hold writeOnly secrets, known only once pinned: warm for those too.
+    const mayHold =
+      secretSlots(definition, new Map()).length > 0 || definition.steps.some((s) => s.type === 'plugin');
+    if (mayHold) await this.cipher.prepare({ tenantId });
+  }
+
   previous(tenantId: string, workflowId: string, stored: WorkflowVersionEntity): PreviousSecrets {
     const ciphertexts = new Map<string, string>();
     for (const { field, ciphertext } of storedSecrets(stored.definition)) ciphertexts.set(field, ciphertext);

@@ -99,6 +99,20 @@ export function sealedConfigOf(definition: WorkflowDefinition): Map<string, stri
 }
 
 /**
+ * The config properties to seal in a new version: those the pinned plugin marks `writeOnly`,
+ * plus those the previous version had sealed. A value restored from a placeholder stays sealed
+ * even if the new pin no longer marks its property (sealing more than needed is harmless: steps
+ * open whatever is sealed).
+ */
+export function secretConfigWithPrevious(config: SecretConfig, previous: WorkflowDefinition): SecretConfig {
+  const union = new Map<string, string[]>([...config].map(([step, names]) => [step, [...names]]));
+  for (const [step, names] of sealedConfigOf(previous)) {
+    union.set(step, [...new Set([...(union.get(step) ?? []), ...names])]);
+  }
+  return union;
+}
+
+/**
  * A copy of the definition with each slot's value given by `replace`: its ciphertext when a
  * version is stored, the previous version's value where the author wrote the placeholder.
  */

@@ -14,6 +14,7 @@ import type { AuditContext } from '../audit/audit-context';
 import { AuditTrail, type AuditedChange } from '../audit/audit-trail';
 import { ApiConfig } from '../config/api.config';
 import { PluginPinner, type PinProblem, type PinResolution } from '../plugins/plugin-pinner';
+import { secretConfigWithPrevious } from './workflow-secrets';
 import { WorkflowSecretsService } from './workflow-secrets.service';
 import type { WorkflowSource } from './workflow-source';
 import {
@@ -53,6 +54,7 @@ export class WorkflowsService {
     const { definition, warnings } = this.parseValid(source);
     // Chosen here: the secrets are sealed for this id before its row exists.
     const workflowId = randomUUID();
+    await this.secrets.prepare(scope.tenantId, definition);
     try {
       const { written: created, pinWarnings } = await this.audit.within(
         scope,
@@ -101,6 +103,7 @@ export class WorkflowsService {
       return written(workflow, current, false, warnings);
     }
     const next = current.version + 1;
+    await this.secrets.prepare(scope.tenantId, definition);
     try {
       const { written: added, pinWarnings } = await this.audit.within(
         scope,
@@ -108,7 +111,8 @@ export class WorkflowsService {
         (tx) =>
           this.withPins(tx, definition, async (t, secretConfig) => {
             const at = { tenantId: scope.tenantId, workflowId, version: next };
-            const version = await this.secrets.seal(source, definition, secretConfig, at);
+            const sealable = secretConfigWithPrevious(secretConfig, current.definition);
+            const version = await this.secrets.seal(source, definition, sealable, at);
             const result = await this.workflows.addVersion(t, workflowId, version);
             // Sealed for `next`: written as another number, the secrets would not open.
             if (result && result.version.version !== next) throw concurrentUpdate();

@@ -174,7 +174,13 @@ export function createRunPlugin(
       signal: ctx.cancellationSignal,
       requireOsSandbox: plugin.requireOsSandbox,
     };
-    const record = (outcome: PluginOutcome, result?: SandboxResult, usage?: Partial<SandboxUsage>) =>
+    /** `output` is what the step returns (masked): the audited digest is of exactly that. */
+    const record = (
+      outcome: PluginOutcome,
+      result?: SandboxResult,
+      usage?: Partial<SandboxUsage>,
+      output?: unknown,
+    ) =>
       host.record({
         tenantId: input.tenantId,
         runId: input.runId,
@@ -183,7 +189,7 @@ export function createRunPlugin(
         plugin: plugin.pin,
         signingKeyId: plugin.signingKeyId,
         inputDigest: valueDigest(input.input),
-        outputDigest: result ? valueDigest(result.output) : null,
+        outputDigest: result ? valueDigest(output) : null,
         capabilitiesUsed: result?.capabilitiesUsed ?? [],
         usage: result?.usage ?? usage ?? {},
         outcome,
@@ -209,7 +215,8 @@ export function createRunPlugin(
         details: [{ kind: err.kind, attempt }],
       });
     }
-    await record('ok', result);
+    const output = opened.maskDeep(result.output);
+    await record('ok', result, undefined, output);
     for (const line of result.logs) {
       logger[line.level === 'debug' ? 'info' : line.level](opened.mask(line.message), {
         runId: input.runId,
@@ -217,6 +224,6 @@ export function createRunPlugin(
         plugin: `${plugin.pin.id}@${plugin.pin.version}`,
       });
     }
-    return { output: opened.maskDeep(result.output), attempt };
+    return { output, attempt };
   };
 }

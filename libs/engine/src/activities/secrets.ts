@@ -6,7 +6,7 @@
 import { ApplicationFailure } from '@temporalio/common';
 import { CryptoError, type CryptoErrorCode } from '@warden/crypto';
 import { isSealedSecret } from '@warden/definition';
-import { DEFAULT_MARKER as MARKER, redact } from '@warden/redaction';
+import { DEFAULT_MARKER as MARKER, Redactor } from '@warden/redaction';
 import {
   ACTIVITY_ERROR_TYPES,
   type SecretFields,
@@ -20,6 +20,8 @@ const TRANSIENT: ReadonlySet<CryptoErrorCode> = new Set(['key_provider_failed'])
 /** The values one step opened, and the masking of them. */
 export class OpenedSecrets {
   private readonly values: string[] = [];
+  /** Only this step's values (no shapes: a step's output may legitimately hold a token-like text). */
+  private readonly redactor = new Redactor({ patterns: false });
 
   constructor(
     private readonly port: SecretFields | undefined,
@@ -62,7 +64,7 @@ export class OpenedSecrets {
    */
   mask(text: string, truncated = false): string {
     if (this.values.length === 0) return text;
-    const masked = redact(text, this.values, { patterns: false });
+    const masked = this.redactor.mask(text);
     return truncated ? this.maskCutTail(masked) : masked;
   }
 
@@ -97,6 +99,7 @@ export class OpenedSecrets {
   /** Values opened elsewhere (a step's credential) are masked like the step's own secrets. */
   learn(values: readonly string[]): void {
     this.values.push(...values);
+    this.redactor.remember(...values);
     this.port?.remember?.(values);
   }
 
@@ -135,6 +138,7 @@ export class OpenedSecrets {
         for (const item of Object.values(next)) stack.push(item);
     }
     this.values.push(...strings);
+    this.redactor.remember(...strings);
     this.port?.remember?.(strings);
     return opened;
   }
