@@ -9,7 +9,13 @@ import { parseWorkflow, type WorkflowDefinition } from '@warden/definition';
 import { sourceChecksum, type WorkflowVersionEntity } from '@warden/persistence';
 import { WorkflowError } from './workflows.errors';
 import { WorkflowSecretsService, type VersionRef } from './workflow-secrets.service';
-import { hiddenDefinition, secretSlots, storedSecrets, straySecretProblems } from './workflow-secrets';
+import {
+  hiddenDefinition,
+  secretConfigWithPrevious,
+  secretSlots,
+  storedSecrets,
+  straySecretProblems,
+} from './workflow-secrets';
 
 const TOKEN = 'tok-5f3c9a77';
 const API_KEY = 'key-0c1d2e3f';
@@ -168,5 +174,25 @@ describe('WorkflowSecretsService', () => {
     expect(await service.sameAs({ text: changed, format: 'yaml' }, parsed(changed), first, previous)).toBe(
       false,
     );
+  });
+
+  it('keeps a restored config secret sealed when the new pin no longer marks it writeOnly', async () => {
+    const { service } = aService();
+    const text = source();
+    const first = stored(at, await service.seal({ text, format: 'yaml' }, parsed(text), SECRET_CONFIG, at));
+    const previous = service.previous(at.tenantId, at.workflowId, first);
+    const restored = await service.keepPrevious(parsed(first.source), first, previous);
+
+    // The plugin's next version dropped `writeOnly` from apiKey: its pins mark nothing secret.
+    const next = { ...at, version: at.version + 1 };
+    const noLongerMarked = new Map<string, string[]>();
+    const sealed = await service.seal(
+      { text: first.source, format: 'yaml' },
+      restored,
+      secretConfigWithPrevious(noLongerMarked, first.definition),
+      next,
+    );
+    expect(JSON.stringify(sealed.definition)).not.toContain(API_KEY);
+    expect(sealed.source).not.toContain(API_KEY);
   });
 });
