@@ -192,6 +192,26 @@ describe('KeyRing lookups that fail', () => {
     await expectCryptoError(ring.key(aTenant(), 1), 'key_not_found');
   });
 
+  it('remembers a missing version briefly: a batch naming it costs one store lookup', async () => {
+    const { ring, store, clock } = aRing();
+    const ctx = aTenant();
+    await ring.currentKey(ctx);
+    let gets = 0;
+    const get = store.get.bind(store);
+    store.get = (context, version) => {
+      gets += 1;
+      return get(context, version);
+    };
+    for (let i = 0; i < 5; i++) await expectCryptoError(ring.key(ctx, 9), 'key_not_found');
+    expect(gets).toBe(1);
+    clock.now += 5_000;
+    await expectCryptoError(ring.key(ctx, 9), 'key_not_found');
+    expect(gets).toBe(2);
+    ring.evict(ctx.tenantId);
+    await expectCryptoError(ring.key(ctx, 9), 'key_not_found');
+    expect(gets).toBe(3);
+  });
+
   it('a data key wrapped by a master key this process lacks: master_key_mismatch', async () => {
     const { ring, store } = aRing();
     const ctx = aTenant();

@@ -1,5 +1,12 @@
 import type { DataKey, DataKeyStore, KeyContext, KeyProvider, StoredDataKey } from './contract';
-import { CryptoError } from './crypto.errors';
+import { CryptoError, isUnreadableCiphertext } from './crypto.errors';
+
+/**
+ * How long a lookup that found no usable key (never made, or destroyed) is remembered: a batch
+ * of payloads naming such a key costs one store query, not one each. Short, so a version another
+ * process has just made is seen soon even without its change notice.
+ */
+const MISSING_KEY_TTL_MS = 5_000;
 
 export interface KeyRingOptions {
   provider: KeyProvider;
@@ -127,7 +134,10 @@ export class KeyRing {
     );
   }
 
-  /** One in-flight lookup per entry; a failed lookup is not cached. */
+  /**
+   * One in-flight lookup per entry. A failed lookup is forgotten at once (the provider may be
+   * back next time), except a key that is missing or destroyed, remembered briefly.
+   */
   private cached<T>(map: Map<string, Cached<T>>, key: string, load: () => Promise<T>): Promise<T> {
     const hit = map.get(key);
     const now = this.now();
@@ -135,8 +145,11 @@ export class KeyRing {
     const value = load();
     const entry = { value, expiresAt: now + this.ttlMs };
     map.set(key, entry);
-    value.catch(() => {
-      if (map.get(key) === entry) map.delete(key);
+    value.catch((err: unknown) => {
+      if (map.get(key) !== entry) return;
+      if (isUnreadableCiphertext(err))
+        entry.expiresAt = Math.min(entry.expiresAt, this.now() + MISSING_KEY_TTL_MS);
+      else map.delete(key);
     });
     return value;
   }
