@@ -64,6 +64,11 @@ test('every recorded example history replays without nondeterminism', async () =
       'diamond',
       'approval-approved',
       'http-retry',
+      'plugin-greeting',
+      // Two chained plugin steps: one local activity under the plugin-chains patch, and the same
+      // definition recorded before chains existed (one local activity a step) still replays.
+      'plugin-chain',
+      'plugin-chain-before-fusion',
     ]),
   );
   expect(await replayErrors(histories)).toEqual({});

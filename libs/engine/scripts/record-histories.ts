@@ -103,6 +103,12 @@ const SCENARIOS: Scenario[] = [
     plugins: { greet: GREETER_PIN },
   },
   {
+    name: 'plugin-chain',
+    example: 'plugin-chain',
+    inputs: () => ({ who: 'Grace' }),
+    plugins: { greet: GREETER_PIN, 'greet-again': GREETER_PIN },
+  },
+  {
     name: 'approval-cancelled',
     example: 'approval',
     inputs: () => ({}),

@@ -2,7 +2,7 @@
  * The contract between the interpreter workflow and the step activities: inputs, results and
  * failure types. No Node imports, so workflow code may import it.
  */
-import type { SealedSecret, SecurityProfile } from '@warden/definition';
+import type { ExpressionContext, SealedSecret, SecurityProfile } from '@warden/definition';
 
 export interface EngineLogger {
   info(message: string, meta?: Record<string, unknown>): void;
@@ -167,10 +167,50 @@ export interface PluginActivityResult {
   attempt: number;
 }
 
+/** One step of a plugin chain: a plugin step whose `with` is rendered by the activity. */
+export interface PluginChainMember {
+  stepId: string;
+  plugin: PluginPin;
+  /** The step's `with` as written: templates are filled in when the member's turn comes. */
+  with?: unknown;
+  config: unknown;
+  credentials: Record<string, string>;
+  sealedFor?: SecretOwner;
+}
+
+/**
+ * Chained plugin steps run one after the other in one local activity (see plugin-chains.ts):
+ * each member's `with` sees the context the chain started with plus the outputs of the members
+ * before it, exactly as it would have had each step run alone.
+ */
+export interface PluginChainInput {
+  runId: string;
+  tenantId: string;
+  profile: SecurityProfile;
+  context: ExpressionContext;
+  members: PluginChainMember[];
+}
+
+/** A member's failure, as its activity would have raised it (type, message, details). */
+export interface PluginChainFailure {
+  type: string;
+  message: string;
+  details?: unknown[];
+}
+
+/**
+ * What ran, in order. The chain stops at the first failure (the last entry); members after it
+ * did not run and are scheduled by the workflow as usual.
+ */
+export interface PluginChainResult {
+  steps: Array<{ stepId: string; output: unknown } | { stepId: string; failure: PluginChainFailure }>;
+}
+
 export interface WardenActivities {
   runShell(input: ShellActivityInput): Promise<ShellActivityResult>;
   runHttp(input: HttpActivityInput): Promise<HttpActivityResult>;
   runPlugin(input: PluginActivityInput): Promise<PluginActivityResult>;
+  runPluginChain(input: PluginChainInput): Promise<PluginChainResult>;
 }
 
 /** Failure types activities raise; the workflow maps them to step error codes. */
@@ -190,6 +230,8 @@ export const ACTIVITY_ERROR_TYPES = {
   credentialUnsupported: 'CredentialUnsupported',
   credentialHeaderConflict: 'CredentialHeaderConflict',
   credentialTokenFailed: 'CredentialTokenFailed',
+  /** A template of a chained plugin step failed when the activity rendered it. */
+  expressionError: 'ExpressionError',
 } as const;
 
 /**

@@ -1,6 +1,6 @@
 import { createRunHttp } from './http';
 import { resolveLimits } from './limits';
-import { createRunPlugin, type PluginHost } from './plugin';
+import { createRunPlugin, createRunPluginChain, type PluginHost } from './plugin';
 import { createRunShell } from './shell';
 import type { ActivityDeps, WardenActivities } from '../activity-contract';
 
@@ -14,5 +14,6 @@ export function createActivities(deps: ActivityDeps & { plugins?: PluginHost }):
       tenantId: deps.tenantId,
     }),
     runPlugin: createRunPlugin(deps.plugins, deps.logger, limits, deps.secrets),
+    runPluginChain: createRunPluginChain(deps.plugins, deps.logger, limits, deps.secrets),
   };
 }

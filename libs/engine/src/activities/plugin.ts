@@ -16,6 +16,7 @@ import {
   type SandboxResult,
   type SandboxUsage,
 } from '@warden/sandbox';
+import { ExpressionError, renderValue, type ExpressionContext } from '@warden/definition/runtime';
 import { canonicalize } from 'json-canonicalize';
 import { throwIfCancelled, withHeartbeat } from './heartbeat';
 import { assertProfileAllows } from './profile-guard';
@@ -27,9 +28,13 @@ import {
   type EngineLogger,
   type PluginActivityInput,
   type PluginActivityResult,
+  type PluginChainFailure,
+  type PluginChainInput,
+  type PluginChainResult,
   type PluginPin,
   type SecretFields,
 } from '../activity-contract';
+import { stepOutputsOf } from '../step-outputs';
 
 export interface PluginCredentialSlot {
   name: string;
@@ -130,6 +135,7 @@ async function loadPlugin(host: PluginHost, input: PluginActivityInput): Promise
   }
 }
 
+/** One plugin step: the runPlugin activity, and each member of runPluginChain. */
 export function createRunPlugin(
   host: PluginHost | undefined,
   logger: EngineLogger,
@@ -225,5 +231,65 @@ export function createRunPlugin(
       });
     }
     return { output, attempt };
+  };
+}
+
+/** What a member's failure would have been as the activity failure of a step run alone. */
+function chainFailureOf(err: unknown): PluginChainFailure {
+  if (err instanceof ExpressionError) {
+    return { type: ACTIVITY_ERROR_TYPES.expressionError, message: err.message };
+  }
+  if (err instanceof ApplicationFailure) {
+    return {
+      type: err.type ?? 'Error',
+      message: err.message,
+      ...(err.details && err.details.length > 0 ? { details: [...err.details] } : {}),
+    };
+  }
+  return { type: 'Error', message: err instanceof Error ? err.message : String(err) };
+}
+
+/**
+ * Chained plugin steps (see the workflow's plugin-chains.ts), one after the other, each exactly as
+ * runPlugin would run it alone: its `with` rendered against the context the chain started with
+ * plus the outputs of the members before it, loaded, checked, sandboxed, audited. The first
+ * failure ends the chain and is returned, not thrown, so the members that ran keep their results.
+ * Only a cancellation fails the whole activity.
+ */
+export function createRunPluginChain(
+  host: PluginHost | undefined,
+  logger: EngineLogger,
+  limits: ActivityLimits,
+  secrets?: SecretFields,
+) {
+  const runPluginStep = createRunPlugin(host, logger, limits, secrets);
+  return async function runPluginChain(input: PluginChainInput): Promise<PluginChainResult> {
+    const steps: PluginChainResult['steps'] = [];
+    const context: ExpressionContext = { ...input.context, steps: { ...input.context.steps } };
+    for (const member of input.members) {
+      try {
+        throwIfCancelled();
+        const output = (
+          await runPluginStep({
+            runId: input.runId,
+            tenantId: input.tenantId,
+            profile: input.profile,
+            stepId: member.stepId,
+            plugin: member.plugin,
+            input: member.with === undefined ? {} : renderValue(member.with, context),
+            config: member.config,
+            credentials: member.credentials,
+            ...(member.sealedFor === undefined ? {} : { sealedFor: member.sealedFor }),
+          })
+        ).output;
+        steps.push({ stepId: member.stepId, output });
+        context.steps[member.stepId] = { status: 'succeeded', outputs: stepOutputsOf(output) };
+      } catch (err) {
+        if (Context.current().cancellationSignal.aborted) throw err;
+        steps.push({ stepId: member.stepId, failure: chainFailureOf(err) });
+        break;
+      }
+    }
+    return { steps };
   };
 }

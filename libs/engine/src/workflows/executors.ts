@@ -23,9 +23,20 @@ import {
   type StringOrSecret,
   type TransformStep,
 } from '@warden/definition/runtime';
-import type { SecretOwner, StepString, WardenActivities } from '../activity-contract';
+import type {
+  PluginChainMember,
+  PluginChainResult,
+  SecretOwner,
+  StepString,
+  WardenActivities,
+} from '../activity-contract';
+import { stepOutputsOf } from '../step-outputs';
 import type { RunArgs } from '../shared';
-import { activityOptionsFor, localActivityOptionsFor } from './activity-options';
+import {
+  activityOptionsFor,
+  DEFAULT_STEP_TIMEOUT_SECONDS,
+  localActivityOptionsFor,
+} from './activity-options';
 import type { ApprovalInbox } from './approvals';
 import type { StepOutcome } from './run-state';
 import { isWorkerLoss, STEP_ERROR_CODES, StepFailure } from './step-failure';
@@ -101,12 +112,6 @@ function sealedFor(values: readonly unknown[], args: RunArgs): { sealedFor?: Sec
   };
 }
 
-function outputsOf(value: unknown): Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value)
-    ? { ...(value as Record<string, unknown>) }
-    : { value };
-}
-
 function argvOf(command: string, ctx: ExpressionContext): string[] {
   try {
     return renderArgv(command, ctx);
@@ -170,8 +175,7 @@ const runHttp: Executor = async (raw, env) => {
   };
 };
 
-const runPlugin: Executor = async (raw, env) => {
-  const step = raw as PluginStep;
+function pinOf(step: PluginStep, env: ExecutionEnv) {
   const pin = env.args.plugins?.[step.id];
   if (pin === undefined) {
     throw new StepFailure(
@@ -179,23 +183,54 @@ const runPlugin: Executor = async (raw, env) => {
       `step '${step.id}' names plugin '${step.plugin}' but the run carries no pinned version for it`,
     );
   }
+  return pin;
+}
+
+const runPlugin: Executor = async (raw, env) => {
+  const step = raw as PluginStep;
   const input = {
     runId: env.args.runId,
     stepId: step.id,
     profile: env.args.profile,
     tenantId: env.args.tenantId,
-    plugin: pin,
+    plugin: pinOf(step, env),
     input: step.with === undefined ? {} : renderValue(step.with, env.context()),
     config: step.config ?? {},
     credentials: step.credentials ?? {},
     ...sealedFor(Object.values(step.config ?? {}), env.args),
   };
   const result = await proxyLocalActivities<WardenActivities>(localActivityOptionsFor(step)).runPlugin(input);
-  return { outputs: outputsOf(result.output), attempts: result.attempt };
+  return { outputs: stepOutputsOf(result.output), attempts: result.attempt };
 };
 
+/**
+ * Chained plugin steps (plugin-chains.ts) in one local activity. Members have no retry or timeout
+ * of their own: the activity gets the sum of their default step timeouts and one attempt.
+ */
+export function executePluginChain(
+  chain: readonly PluginStep[],
+  env: ExecutionEnv,
+): Promise<PluginChainResult> {
+  const members: PluginChainMember[] = chain.map((step) => ({
+    stepId: step.id,
+    plugin: pinOf(step, env),
+    ...(step.with === undefined ? {} : { with: step.with }),
+    config: step.config ?? {},
+    credentials: step.credentials ?? {},
+    ...sealedFor(Object.values(step.config ?? {}), env.args),
+  }));
+  const options = localActivityOptionsFor({ timeout: chain.length * DEFAULT_STEP_TIMEOUT_SECONDS });
+  return proxyLocalActivities<WardenActivities>(options).runPluginChain({
+    runId: env.args.runId,
+    tenantId: env.args.tenantId,
+    profile: env.args.profile,
+    context: env.context(),
+    members,
+  });
+}
+
 const runTransform: Executor = async (raw, env) => ({
-  outputs: outputsOf(renderValue((raw as TransformStep).output, env.context())),
+  outputs: stepOutputsOf(renderValue((raw as TransformStep).output, env.context())),
 });
 
 const runAssert: Executor = async (raw, env) => {

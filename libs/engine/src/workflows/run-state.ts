@@ -65,6 +65,13 @@ export function markRunning(state: RunState, stepId: string, now: string): void 
   step.startedAt = now;
 }
 
+/** A chained step the chain stopped before (an earlier member failed): the scheduler decides it again. */
+export function markPendingAgain(state: RunState, stepId: string): void {
+  const step = stepOf(state, stepId);
+  step.status = 'pending';
+  delete step.startedAt;
+}
+
 export function markWaiting(state: RunState, stepId: string, outputs: Record<string, unknown>): void {
   const step = stepOf(state, stepId);
   step.status = 'waiting';

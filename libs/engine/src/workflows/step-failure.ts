@@ -92,6 +92,7 @@ const CODE_BY_TYPE: Record<string, StepErrorCode> = {
   [ACTIVITY_ERROR_TYPES.credentialUnsupported]: STEP_ERROR_CODES.credentialUnsupported,
   [ACTIVITY_ERROR_TYPES.credentialHeaderConflict]: STEP_ERROR_CODES.credentialHeaderConflict,
   [ACTIVITY_ERROR_TYPES.credentialTokenFailed]: STEP_ERROR_CODES.credentialTokenFailed,
+  [ACTIVITY_ERROR_TYPES.expressionError]: STEP_ERROR_CODES.expressionError,
 };
 
 /**

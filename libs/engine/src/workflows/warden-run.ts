@@ -2,15 +2,29 @@
  * The one generic Temporal workflow: it interprets a pinned Warden definition. Deterministic:
  * no I/O, no Node built-ins; side effects happen only in activities (see executors.ts).
  */
-import { ApplicationFailure, CancellationScope, isCancellation, setHandler } from '@temporalio/workflow';
-import { planWorkflow, profileAllows, type ApprovalStep, type Step } from '@warden/definition/runtime';
+import {
+  ApplicationFailure,
+  CancellationScope,
+  isCancellation,
+  patched,
+  setHandler,
+} from '@temporalio/workflow';
+import {
+  planWorkflow,
+  profileAllows,
+  type ApprovalStep,
+  type PluginStep,
+  type Step,
+} from '@warden/definition/runtime';
 import { approvalSignal, RUN_FAILED_ERROR_TYPE, runStateQuery, type RunArgs, type RunState } from '../shared';
 import { ApprovalInbox } from './approvals';
-import { executeStep, type ExecutionEnv } from './executors';
+import { executePluginChain, executeStep, type ExecutionEnv } from './executors';
+import { PLUGIN_CHAINS_PATCH, pluginChainFrom } from './plugin-chains';
 import {
   expressionContextOf,
   finishRun,
   markFailed,
+  markPendingAgain,
   markRunning,
   markSkipped,
   markStepCancelled,
@@ -22,6 +36,7 @@ import {
 } from './run-state';
 import { decideReadySteps } from './scheduler';
 import { STEP_ERROR_CODES, StepFailure, toStepFailure } from './step-failure';
+import { stepOutputsOf } from '../step-outputs';
 
 /** Workflow time: deterministic, recorded in history. */
 function now(): string {
@@ -76,6 +91,12 @@ export async function wardenRun(args: RunArgs): Promise<RunState> {
   // so fewer promises per step is CPU per run (docs/benchmarks.md, finding 3).
   let stepScope = new CancellationScope();
 
+  const failStep = (step: Step, err: unknown): void => {
+    const failure = toStepFailure(err);
+    const error = { code: failure.code, message: failure.message };
+    markFailed(state, step.id, error, failure.outcome, step.continue_on_error === true, now());
+  };
+
   const runStep = async (step: Step, scope: CancellationScope): Promise<void> => {
     try {
       const outcome = await scope.run(() => runOneStep(step, env));
@@ -86,9 +107,7 @@ export async function wardenRun(args: RunArgs): Promise<RunState> {
         markStepCancelled(state, step.id, now());
         return;
       }
-      const failure = toStepFailure(err);
-      const error = { code: failure.code, message: failure.message };
-      markFailed(state, step.id, error, failure.outcome, step.continue_on_error === true, now());
+      failStep(step, err);
     } finally {
       running.delete(step.id);
     }
@@ -97,6 +116,51 @@ export async function wardenRun(args: RunArgs): Promise<RunState> {
   const start = (step: Step): void => {
     markRunning(state, step.id, now());
     running.set(step.id, runStep(step, stepScope));
+  };
+
+  /** Like runStep, for chained plugin steps: each member ends up as it would have alone. */
+  const runChain = async (chain: PluginStep[], scope: CancellationScope): Promise<void> => {
+    const unfinished = new Set(chain.map((s) => s.id));
+    try {
+      const result = await scope.run(() => executePluginChain(chain, env));
+      for (const entry of result.steps) {
+        const step = chain.find((s) => s.id === entry.stepId);
+        if (step === undefined || !unfinished.delete(step.id)) continue;
+        if ('output' in entry) {
+          markSucceeded(state, step.id, { outputs: stepOutputsOf(entry.output), attempts: 1 }, now());
+        } else {
+          failStep(step, ApplicationFailure.create({ ...entry.failure, nonRetryable: true }));
+        }
+      }
+      // Members after a failure did not run: decided again, like any step after a failed one.
+      for (const id of unfinished) markPendingAgain(state, id);
+    } catch (err) {
+      const [first, ...rest] = chain.filter((s) => unfinished.has(s.id));
+      if (isCancellation(err) && scope.consideredCancelled) {
+        for (const id of unfinished) markStepCancelled(state, id, now());
+        return;
+      }
+      // The activity itself failed (its deadline, a lost worker): that counts against the first
+      // member not yet finished; the rest are decided again.
+      if (first !== undefined) failStep(first, err);
+      for (const step of rest) markPendingAgain(state, step.id);
+    } finally {
+      for (const step of chain) running.delete(step.id);
+    }
+  };
+
+  const pinned = (stepId: string): boolean => args.plugins?.[stepId] !== undefined;
+  /** A plugin step takes the plugin steps chained behind it along (plugin-chains.ts). */
+  const startWithChain = (step: Step): void => {
+    const chain = step.type === 'plugin' ? pluginChainFrom(step, steps, state, pinned) : [step];
+    // patched() only where a chain forms: every other history stays exactly as it was.
+    if (chain.length < 2 || !patched(PLUGIN_CHAINS_PATCH)) {
+      start(step);
+      return;
+    }
+    for (const member of chain) markRunning(state, member.id, now());
+    const settled = runChain(chain as PluginStep[], stepScope);
+    for (const member of chain) running.set(member.id, settled);
   };
 
   // The first failure ends the run: steps still running are cancelled, and from then on only
@@ -119,7 +183,7 @@ export async function wardenRun(args: RunArgs): Promise<RunState> {
         const step = steps.find((s) => s.id === decision.stepId);
         if (step === undefined) continue;
         const failedBefore = runFailed(state);
-        if (decision.action === 'run') start(step);
+        if (decision.action === 'run') startWithChain(step);
         else if (decision.action === 'skip') markSkipped(state, step.id, now());
         else markFailed(state, step.id, decision.error, {}, step.continue_on_error === true, now());
         if (!failedBefore && runFailed(state)) break;

@@ -1,0 +1,232 @@
+/**
+ * Chained plugin steps (decision 0007) in real runs: consecutive plugin steps without `when`,
+ * `retry` or `timeout` run in one local activity, and each member still ends up exactly as it
+ * would have alone: its own output (rendered from the previous member's), its own audit row, its
+ * own failure code; members after a failure are decided again like any later step. Real Temporal
+ * dev server, PostgreSQL, bubblewrap and isolated-vm; the history is read back from Temporal.
+ */
+import { randomUUID } from 'node:crypto';
+import { generatePublisherKeyPair, type PluginManifest } from '@warden/plugins';
+import { temporalWorkflowIdFor } from '@warden/engine';
+import { startApiHarness, type ApiHarness } from './api-harness';
+import { publishSigned, runToEnd, type RunView } from './plugin-fixtures';
+
+// Real servers and processes: Jest's 5 s default is too short.
+jest.setTimeout(90_000);
+
+function aManifest(id: string): PluginManifest {
+  return {
+    id,
+    name: 'Appender',
+    version: '1.0.0',
+    description: 'Appends a word to a text.',
+    publisher: 'acme',
+    inputSchema: {
+      type: 'object',
+      required: ['text'],
+      additionalProperties: false,
+      properties: { text: { type: 'string' }, spin: { type: 'boolean' } },
+    },
+    outputSchema: { type: 'object', required: ['text'], properties: { text: { type: 'string' } } },
+    configSchema: {
+      type: 'object',
+      additionalProperties: false,
+      properties: { word: { type: 'string' } },
+    },
+    capabilities: { hosts: [], credentials: [], limits: { timeoutMs: 1000 } },
+  };
+}
+
+/** Appends config.word; with `spin: true` it never returns (the sandbox's timeout ends it). */
+const SOURCE = `export default {
+  run(input, ctx) {
+    if (input.spin) for (;;) {}
+    return { text: input.text + ' ' + ctx.config.word };
+  },
+};
+`;
+
+describe('chained plugin steps', () => {
+  let api: ApiHarness;
+  const pluginId = `acme.append-${randomUUID().slice(0, 8)}`;
+  const key = generatePublisherKeyPair();
+
+  const saveWorkflow = async (steps: string[]): Promise<string> => {
+    const workflow = await api.call<{ id: string }>('POST', '/v1/workflows', {
+      json: {
+        source: [
+          `name: chain-${randomUUID().slice(0, 8)}`,
+          'version: 1',
+          'inputs:',
+          '  spin: { type: boolean, default: false }',
+          'steps:',
+          ...steps,
+          '',
+        ].join('\n'),
+      },
+    });
+    expect(workflow.status).toBe(201);
+    return workflow.body.id;
+  };
+
+  /** A plugin step appending `word` to `from`'s text (or to "start"); `extra` lines are added as is. */
+  const member = (id: string, word: string, from?: string, extra: string[] = []): string[] => [
+    `  - id: ${id}`,
+    '    type: plugin',
+    `    plugin: "${pluginId}@^1.0"`,
+    from === undefined
+      ? '    with: { text: "start" }'
+      : `    with: { text: "{{ steps.${from}.outputs.text }}" }`,
+    `    config: { word: ${word} }`,
+    ...(from === undefined ? [] : [`    depends_on: [${from}]`]),
+    ...extra,
+  ];
+
+  /** Local activities the run's Temporal history records (one marker each). */
+  const localActivities = async (runId: string): Promise<number> => {
+    const history = await api.temporal.workflow.getHandle(temporalWorkflowIdFor(runId)).fetchHistory();
+    return (history.events ?? []).filter(
+      (e) => e.markerRecordedEventAttributes?.markerName === 'core_local_activity',
+    ).length;
+  };
+
+  const auditedSteps = async (runId: string): Promise<string[]> => {
+    const events = await api.call<{ items: { outcome: string; details: Record<string, unknown> }[] }>(
+      'GET',
+      '/v1/audit?action=plugin.execute&limit=100',
+    );
+    expect(events.status).toBe(200);
+    return events.body.items
+      .filter((e) => e.details.runId === runId)
+      .map((e) => `${String(e.details.stepId)}:${e.outcome}`)
+      .sort();
+  };
+
+  const stepsOf = (view: RunView): Record<string, { status: string; text?: unknown; code?: string }> =>
+    Object.fromEntries(
+      view.steps.map((s) => [
+        s.id,
+        {
+          status: s.status,
+          ...(s.outputs.text === undefined ? {} : { text: s.outputs.text }),
+          ...(s.error ? { code: s.error.code } : {}),
+        },
+      ]),
+    );
+
+  beforeAll(async () => {
+    api = await startApiHarness({ worker: true });
+    const trusted = await api.call('POST', '/v1/plugin-keys', {
+      json: { name: 'ci', publicKeyPem: key.publicKeyPem },
+    });
+    expect(trusted.status).toBe(201);
+    await publishSigned(api, aManifest(pluginId), SOURCE, key);
+  });
+  afterAll(async () => {
+    await api.close();
+  });
+
+  it('runs three chained plugin steps in one local activity, each with its own output and audit row', async () => {
+    const workflowId = await saveWorkflow([
+      ...member('a', 'one'),
+      ...member('b', 'two', 'a'),
+      ...member('c', 'three', 'b'),
+      '  - id: after',
+      '    type: transform',
+      '    depends_on: [c]',
+      '    output: { text: "{{ steps.c.outputs.text }}!" }',
+    ]);
+    const view = await runToEnd(api, workflowId);
+    expect(view.status).toBe('succeeded');
+    expect(stepsOf(view)).toEqual({
+      a: { status: 'succeeded', text: 'start one' },
+      b: { status: 'succeeded', text: 'start one two' },
+      c: { status: 'succeeded', text: 'start one two three' },
+      after: { status: 'succeeded', text: 'start one two three!' },
+    });
+    expect(view.steps.filter((s) => s.id !== 'after').map((s) => s.attempts)).toEqual([1, 1, 1]);
+    expect(await localActivities(view.runId)).toBe(1);
+    expect(await auditedSteps(view.runId)).toEqual(['a:success', 'b:success', 'c:success']);
+  });
+
+  it('ends a chain before a step with its own retry and after a step with two dependents', async () => {
+    const workflowId = await saveWorkflow([
+      ...member('a', 'one'),
+      ...member('b', 'two', 'a'),
+      ...member('c', 'three', 'b', ['    retry: { attempts: 2, delay: 0 }']),
+      ...member('d', 'four', 'c'),
+      ...member('e', 'five', 'd'),
+      '  - id: side',
+      '    type: log',
+      '    depends_on: [d]',
+      '    message: "{{ steps.d.outputs.text }}"',
+    ]);
+    const view = await runToEnd(api, workflowId);
+    expect(view.status).toBe('succeeded');
+    expect(stepsOf(view).e).toEqual({ status: 'succeeded', text: 'start one two three four five' });
+    // [a, b] together; c alone (its retry needs the workflow); d alone (side waits on it, and
+    // must not wait for e too); e alone.
+    expect(await localActivities(view.runId)).toBe(4);
+    expect(await auditedSteps(view.runId)).toEqual([
+      'a:success',
+      'b:success',
+      'c:success',
+      'd:success',
+      'e:success',
+    ]);
+  });
+
+  it('stops at a failing member: earlier members keep their results, later ones are skipped', async () => {
+    const workflowId = await saveWorkflow([
+      ...member('a', 'one'),
+      '  - id: b',
+      '    type: plugin',
+      `    plugin: "${pluginId}@^1.0"`,
+      '    with: { text: "{{ steps.a.outputs.text }}", spin: "{{ inputs.spin }}" }',
+      '    config: { word: two }',
+      '    depends_on: [a]',
+      ...member('c', 'three', 'b'),
+    ]);
+    const failed = await runToEnd(api, workflowId, { spin: true });
+    expect(failed.status).toBe('failed');
+    expect(stepsOf(failed)).toEqual({
+      a: { status: 'succeeded', text: 'start one' },
+      b: { status: 'failed', code: 'plugin_timeout' },
+      c: { status: 'skipped' },
+    });
+    expect(await localActivities(failed.runId)).toBe(1);
+    expect(await auditedSteps(failed.runId)).toEqual(['a:success', 'b:failure']);
+
+    // The same workflow, not spinning, runs through on the same worker and sandbox pool.
+    const ok = await runToEnd(api, workflowId);
+    expect(stepsOf(ok).c).toEqual({ status: 'succeeded', text: 'start one two three' });
+  });
+
+  it('runs the members after a failure tolerated with continue_on_error on their own', async () => {
+    const workflowId = await saveWorkflow([
+      ...member('a', 'one'),
+      '  - id: b',
+      '    type: plugin',
+      `    plugin: "${pluginId}@^1.0"`,
+      '    with: { text: "{{ steps.a.outputs.text }}", spin: true }',
+      '    config: { word: two }',
+      '    depends_on: [a]',
+      '    continue_on_error: true',
+      '  - id: c',
+      '    type: plugin',
+      `    plugin: "${pluginId}@^1.0"`,
+      '    with: { text: "after {{ steps.b.status }}" }',
+      '    config: { word: three }',
+      '    depends_on: [b]',
+    ]);
+    const view = await runToEnd(api, workflowId);
+    expect(view.status).toBe('succeeded');
+    expect(stepsOf(view)).toEqual({
+      a: { status: 'succeeded', text: 'start one' },
+      b: { status: 'failed', code: 'plugin_timeout' },
+      c: { status: 'succeeded', text: 'after failed three' },
+    });
+    // a and b in one activity; c after the failure, alone.
+    expect(await localActivities(view.runId)).toBe(2);
+  });
+});
