@@ -9,7 +9,7 @@ import { randomUUID } from 'node:crypto';
 import { generatePublisherKeyPair, type PluginManifest } from '@warden/plugins';
 import { temporalWorkflowIdFor } from '@warden/engine';
 import { startApiHarness, type ApiHarness } from './api-harness';
-import { publishSigned, runToEnd, type RunView } from './plugin-fixtures';
+import { publishSigned, runToEnd, startRun, waitForRun, type RunView } from './plugin-fixtures';
 
 // Real servers and processes: Jest's 5 s default is too short.
 jest.setTimeout(90_000);
@@ -228,5 +228,47 @@ describe('chained plugin steps', () => {
     });
     // a and b in one activity; c after the failure, alone.
     expect(await localActivities(view.runId)).toBe(2);
+  });
+
+  it("cancels the whole chain with the run: the waiting member's sandbox job is killed", async () => {
+    const waiterId = `acme.waiter-${randomUUID().slice(0, 8)}`;
+    await publishSigned(
+      api,
+      {
+        ...aManifest(waiterId),
+        capabilities: { hosts: [], credentials: [], limits: { timeoutMs: 30_000 } },
+      },
+      'export default { run() { return new Promise(() => {}); } };\n',
+      key,
+    );
+    const workflowId = await saveWorkflow([
+      ...member('a', 'one'),
+      '  - id: wait',
+      '    type: plugin',
+      `    plugin: "${waiterId}@^1.0"`,
+      '    with: { text: "{{ steps.a.outputs.text }}" }',
+      '    config: { word: two }',
+      '    depends_on: [a]',
+      ...member('c', 'three', 'wait'),
+    ]);
+    const runId = await startRun(api, workflowId);
+    // The waiter's execution starts only after a's has been audited.
+    for (let i = 0; i < 100 && !(await auditedSteps(runId)).includes('a:success'); i++) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    const cancelledAt = Date.now();
+    expect((await api.call('POST', `/v1/runs/${runId}/cancel`, { json: {} })).status).toBe(202);
+    const view = await waitForRun(api, runId);
+    expect(view.status).toBe('cancelled');
+    // Well before the waiter's own 30 s deadline.
+    expect(Date.now() - cancelledAt).toBeLessThan(15_000);
+    // Every member ends cancelled, a too (its result went down with the chain's activity); the
+    // audit keeps what ran: a succeeded, the waiter was cancelled, c never started.
+    expect(view.steps.map((s) => `${s.id}:${s.status}`)).toEqual([
+      'a:cancelled',
+      'wait:cancelled',
+      'c:cancelled',
+    ]);
+    expect(await auditedSteps(runId)).toEqual(['a:success', 'wait:failure']);
   });
 });
