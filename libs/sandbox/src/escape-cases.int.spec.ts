@@ -221,6 +221,28 @@ describe('sandbox abuse cases', () => {
     await expectOtherTenantStillServed();
   });
 
+  it('11: one synchronous stretch longer than the CPU budget fails with cpu, well before the time limit', async () => {
+    const limits = { ...TEST_LIMITS, timeoutMs: 4000, cpuBudgetMs: 200 };
+    const started = Date.now();
+    const spin = await failureOf(
+      sandbox.execute(hostile('module.exports = { run() { for (;;) {} } };', { limits })),
+    );
+    expect(spin.kind).toBe('cpu');
+    expect(Date.now() - started).toBeLessThan(2000);
+    // A plugin that spends more than its budget and then answers does not get its answer through.
+    const late = await failureOf(
+      sandbox.execute(
+        hostile(
+          'module.exports = { run() { const end = Date.now() + 600; while (Date.now() < end) {} return { ok: true }; } };',
+          { limits },
+        ),
+      ),
+    );
+    expect(late.kind).toBe('cpu');
+    expect(late.usage?.cpuMs).toBeGreaterThanOrEqual(200);
+    await expectOtherTenantStillServed();
+  });
+
   it('12: heap bombs fail with memory and the host survives', async () => {
     const limits = { ...TEST_LIMITS, timeoutMs: 5000, cpuBudgetMs: 5000 };
     const arrays = await failureOf(

@@ -14,6 +14,13 @@ interface PreparedContext {
   slot: { invocation?: Invocation };
 }
 
+const CPU_EXCEEDED: Outcome = {
+  ok: false,
+  kind: 'cpu',
+  message: 'the plugin exceeded its CPU budget',
+  recycle: true,
+};
+
 /** Compiled plugin modules kept per isolate; a process serves few plugins, so a small cap is enough. */
 const SCRIPT_CACHE_SIZE = 32;
 
@@ -67,12 +74,32 @@ export class IsolateRunner {
     prepared.slot.invocation = invocation;
     const timers: NodeJS.Timeout[] = [];
 
-    const finish = (outcome: Outcome): void => {
+    // On this thread a synchronous call's wall time bounds its CPU time, so its timeout is the
+    // sooner of the time limit and the CPU budget left; the watchdogs cover the time in between.
+    const cpuLeftMs = (): number => limits.cpuBudgetMs - Number(this.isolate.cpuTime - cpuStart) / 1e6;
+    const syncTimeout = (): number => Math.max(1, Math.ceil(Math.min(invocation.remainingMs(), cpuLeftMs())));
+    /** An answer or a timeout after the budget was spent is the budget's failure. */
+    const overBudget = (outcome: Outcome, cpuMs: number): Outcome =>
+      (outcome.ok || outcome.kind === 'timeout') && cpuMs >= limits.cpuBudgetMs ? CPU_EXCEEDED : outcome;
+    /** Whether the last synchronous call's timeout was the CPU budget left (not the time limit). */
+    let budgetBound = false;
+    const classify = (error: unknown): Outcome => {
+      const outcome = classifyIsolateError(error, this.isolate.isDisposed);
+      return budgetBound && outcome.kind === 'timeout' ? CPU_EXCEEDED : outcome;
+    };
+    const boundedTimeout = (): number => {
+      const timeout = syncTimeout();
+      budgetBound = cpuLeftMs() < invocation.remainingMs();
+      return timeout;
+    };
+
+    const finish = (reported: Outcome): void => {
       if (invocation.done) return;
       invocation.done = true;
       const wallMs = performance.now() - started;
       // A disposed isolate no longer reports CPU time; wall time is its upper bound.
       const cpuMs = this.isolate.isDisposed ? wallMs : Number(this.isolate.cpuTime - cpuStart) / 1e6;
+      const outcome = overBudget(reported, cpuMs);
       if (outcome.recycle && !this.isolate.isDisposed) this.isolate.dispose();
       const heapBytes = this.isolate.isDisposed ? 0 : this.isolate.getHeapStatisticsSync().used_heap_size;
       answer({
@@ -115,7 +142,7 @@ export class IsolateRunner {
         if (this.isolate.isDisposed) return;
         const usedMs = Number(this.isolate.cpuTime - cpuStart) / 1e6;
         if (usedMs > limits.cpuBudgetMs) {
-          finish({ ok: false, kind: 'cpu', message: 'the plugin exceeded its CPU budget', recycle: true });
+          finish(CPU_EXCEEDED);
         } else {
           timers.push(setTimeout(checkCpu, Math.max(5, limits.cpuBudgetMs - usedMs)));
         }
@@ -124,9 +151,11 @@ export class IsolateRunner {
     };
 
     try {
+      // One bound for both calls: binding the module to the context takes microseconds.
+      const entryTimeout = boundedTimeout();
       const factory = this.script(message).runSync(prepared.context, {
         reference: true,
-        timeout: limits.timeoutMs,
+        timeout: entryTimeout,
       }) as IsolatedVM.Reference;
       // Synchronous entry (the isolate runs on this thread under the timeout): 0.1 ms less per
       // call than a hop to isolated-vm's thread pool. Its promise settles when the plugin's does;
@@ -141,7 +170,7 @@ export class IsolateRunner {
           limits.maxLogLines,
           limits.maxLogBytes,
         ],
-        { timeout: invocation.remainingMs(), result: { promise: true } },
+        { timeout: entryTimeout, result: { promise: true } },
       ) as Promise<unknown>;
       // The result is read with one more short call: invoke's promise carries none (no second copy).
       const take = (settledNow: boolean): void => {
@@ -151,10 +180,10 @@ export class IsolateRunner {
           // Each isolated-vm timeout is a timer its timer thread wakes up for when it expires, used
           // or not. Right after invoke, whose call drained the microtask queue, take() can run
           // nothing but itself; after a settled promise the bound stays.
-          const options = settledNow ? { timeout: invocation.remainingMs() } : {};
+          const options = settledNow ? { timeout: boundedTimeout() } : {};
           text = prepared.take.applySync(undefined, [], { ...options, result: { copy: true } });
         } catch (error) {
-          finish(classifyIsolateError(error, this.isolate.isDisposed));
+          finish(classify(error));
           return;
         }
         if (text !== undefined || settledNow) finish(interpretResult(text, limits));
@@ -168,7 +197,7 @@ export class IsolateRunner {
       take(false);
       if (!invocation.done) armWatchdogs();
     } catch (error) {
-      finish(classifyIsolateError(error, this.isolate.isDisposed));
+      finish(classify(error));
     }
   }
 
