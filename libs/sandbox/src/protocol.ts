@@ -32,8 +32,8 @@ export interface FetchReplyMessage {
 }
 
 /**
- * Sent by the host as soon as it has read an answer: the child releases the spent context and
- * prepares the next one now. Preparing right after writing the answer, before the host has been
+ * Sent by the host once it has read an answer and the caller's continuation has run (setImmediate):
+ * the child releases the spent context and prepares the next one now. Preparing right after writing the answer, before the host has been
  * scheduled, delayed the host's wake-up by up to a millisecond on a busy machine (it tends to be
  * woken on the writer's CPU); preparing on a timer missed the next call as often as not.
  */

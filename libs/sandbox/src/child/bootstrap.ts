@@ -3,7 +3,7 @@ import { SANDBOX_GLOBALS } from '../globals';
 /**
  * Source of the code that prepares each fresh context before tenant code runs. It evaluates to a
  * function of two host callbacks (log and fetch, both copy-only and fire-and-forget) and returns
- * `{ invoke, deliver }`. It runs inside the isolate, so it captures the intrinsics it needs before
+ * `{ invoke, deliver, take }`. It runs inside the isolate, so it captures the intrinsics it needs before
  * the plugin can replace them, and everything it sends out is a string it built itself: Proxies,
  * getters, toJSON and thenables of the plugin are read once, here, under the isolate's timeout.
  *
