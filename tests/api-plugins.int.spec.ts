@@ -436,6 +436,35 @@ describe('API: plugin registry', () => {
     ]);
   });
 
+  it('validates plugin steps without storing: the same problems as saving, by code and path', async () => {
+    const validate = (text: string) =>
+      api.call<{ valid: boolean; problems: { code: string; path: string; severity: string }[] }>(
+        'POST',
+        '/v1/workflows/validate',
+        { text },
+      );
+    const name = `validate-${randomUUID().slice(0, 8)}`;
+    const missing = await validate(workflowUsing(name, `acme.nothing-${suffix}@^1`));
+    expect(missing.status).toBe(200);
+    expect(missing.body).toEqual({
+      valid: false,
+      problems: [
+        expect.objectContaining({ code: 'plugin_not_found', path: 'steps[0].plugin', severity: 'error' }),
+      ],
+    });
+    const badConfig = await validate(
+      workflowUsing(name, `${pluginId}@^1`).replace('{ channel: general }', '{ channel: 42 }'),
+    );
+    expect(badConfig.body.problems).toEqual([
+      expect.objectContaining({ code: 'plugin_config_invalid', path: 'steps[0].config.channel' }),
+    ]);
+    const fine = await validate(workflowUsing(name, `${pluginId}@^1`));
+    expect(fine.body).toEqual({ valid: true, problems: [] });
+    // Nothing was stored.
+    const listed = await api.call<{ items: unknown[] }>('GET', `/v1/workflows?name=${name}`);
+    expect(listed.body.items).toEqual([]);
+  });
+
   it('warns when a step pins a DEPRECATED version', async () => {
     expect(await setStatus('1.2.0', 'ACTIVE')).toMatchObject({ status: 200 });
     expect(await setStatus('1.2.0', 'DEPRECATED')).toMatchObject({

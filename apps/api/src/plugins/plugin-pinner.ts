@@ -1,8 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import type { PluginStep, WorkflowDefinition } from '@warden/definition';
 import { PluginError, parsePluginRef, resolveVersion, type JsonSchema } from '@warden/plugins';
+import { DataSource } from 'typeorm';
 import {
   PluginRepository,
+  withTenant,
   type NewPluginPin,
   type TenantScope,
   type TenantTransaction,
@@ -53,7 +55,20 @@ export class PluginPinner {
   constructor(
     private readonly plugins: PluginRepository,
     private readonly schemas: PluginSchemas,
+    private readonly dataSource: DataSource,
   ) {}
+
+  /**
+   * What saving would say about the plugin steps, without writing anything: for
+   * `POST /v1/workflows/validate`. Errors first, then warnings.
+   */
+  async check(scope: TenantScope, definition: WorkflowDefinition): Promise<PinProblem[]> {
+    if (!definition.steps.some((step) => step.type === 'plugin')) return [];
+    const { errors, warnings } = await withTenant(this.dataSource, scope, (tx) =>
+      this.resolve(tx, definition),
+    );
+    return [...errors, ...warnings];
+  }
 
   async resolve(tx: TenantTransaction, definition: WorkflowDefinition): Promise<PinResolution> {
     const resolution: PinResolution = { pins: [], errors: [], warnings: [], secretConfig: new Map() };

@@ -58,13 +58,19 @@ export class WorkflowsController {
   @Post('validate')
   @HttpCode(200)
   @RequirePermission('workflow:read')
-  @ApiOperation({ summary: 'Validate a definition without storing it' })
+  @ApiOperation({
+    summary: 'Validate a definition without storing it',
+    description: "Plugin steps are resolved against the tenant's registry as saving would resolve them.",
+  })
   @ApiConsumes(...CONSUMES)
   @ApiBody({ schema: workflowBodySchema })
   @ApiResponse({ status: 200, schema: validationResultSchema })
   @ApiErrorResponses(400, 413, 415)
-  validate(@WorkflowSourceBody() source: WorkflowSource): ValidationResult {
-    return this.workflows.validate(source);
+  validate(
+    @CurrentTenant() scope: TenantScope,
+    @WorkflowSourceBody() source: WorkflowSource,
+  ): Promise<ValidationResult> {
+    return this.workflows.validate(scope, source);
   }
 
   @Get()

@@ -47,7 +47,8 @@ export interface WorkflowWritten {
 
 export interface ValidationResult {
   valid: boolean;
-  problems: Problem[];
+  /** The definition's own problems, then (when it has no errors) its plugin steps'. */
+  problems: Array<Problem | PinProblem>;
 }
 
 export interface WorkflowListQuery {

@@ -45,9 +45,12 @@ export class WorkflowsService {
     private readonly secrets: WorkflowSecretsService,
   ) {}
 
-  validate(source: WorkflowSource): ValidationResult {
-    const { problems } = this.parse(source);
-    return { valid: !problems.some((p) => p.severity === 'error'), problems };
+  /** Parses, and, for a definition without errors, resolves its plugin steps as saving would. */
+  async validate(scope: TenantScope, source: WorkflowSource): Promise<ValidationResult> {
+    const { definition, problems } = this.parse(source);
+    const parsedValid = definition !== undefined && !problems.some((p) => p.severity === 'error');
+    const all = parsedValid ? [...problems, ...(await this.pinner.check(scope, definition))] : problems;
+    return { valid: !all.some((p) => p.severity === 'error'), problems: all };
   }
 
   async create(scope: TenantScope, source: WorkflowSource, audit: AuditContext): Promise<WorkflowWritten> {
