@@ -59,6 +59,7 @@ describe('chained plugin steps', () => {
           'version: 1',
           'inputs:',
           '  spin: { type: boolean, default: false }',
+          "  pad: { type: string, default: '' }",
           'steps:',
           ...steps,
           '',
@@ -227,6 +228,45 @@ describe('chained plugin steps', () => {
       c: { status: 'succeeded', text: 'after failed three' },
     });
     // a and b in one activity; c after the failure, alone.
+    expect(await localActivities(view.runId)).toBe(2);
+  });
+
+  it('fails a member whose template fails when its turn comes with expression_error', async () => {
+    const workflowId = await saveWorkflow([
+      ...member('a', 'one'),
+      '  - id: b',
+      '    type: plugin',
+      `    plugin: "${pluginId}@^1.0"`,
+      // a's text is not JSON: the template fails only once a has run.
+      '    with: { text: "{{ fromJSON(steps.a.outputs.text) }}" }',
+      '    config: { word: two }',
+      '    depends_on: [a]',
+      ...member('c', 'three', 'b'),
+    ]);
+    const view = await runToEnd(api, workflowId);
+    expect(view.status).toBe('failed');
+    expect(stepsOf(view)).toEqual({
+      a: { status: 'succeeded', text: 'start one' },
+      b: { status: 'failed', code: 'expression_error' },
+      c: { status: 'skipped' },
+    });
+    expect(view.steps[1]?.error?.message).toContain('fromJSON');
+    expect(await localActivities(view.runId)).toBe(1);
+  });
+
+  it('keeps a chain result small: a member that could overflow it runs in the next activity', async () => {
+    const workflowId = await saveWorkflow([
+      '  - id: big',
+      '    type: plugin',
+      `    plugin: "${pluginId}@^1.0"`,
+      // 700 KB of output: with the next member's 1 MiB output limit, over the chain's 1.5 MiB.
+      '    with: { text: "{{ inputs.pad }}" }',
+      '    config: { word: one }',
+      ...member('b', 'two', 'big'),
+    ]);
+    const view = await runToEnd(api, workflowId, { pad: 'x'.repeat(700_000) });
+    expect(view.status).toBe('succeeded');
+    expect(String(view.steps[1]?.outputs.text)).toHaveLength(700_000 + ' one two'.length);
     expect(await localActivities(view.runId)).toBe(2);
   });
 

@@ -125,9 +125,9 @@ function bindCredentials(slots: PluginCredentialSlot[], bound: Record<string, st
     }));
 }
 
-async function loadPlugin(host: PluginHost, input: PluginActivityInput): Promise<LoadedPlugin> {
+async function loadPlugin(host: PluginHost, tenantId: string, pin: PluginPin): Promise<LoadedPlugin> {
   try {
-    return await host.load(input.tenantId, input.plugin);
+    return await host.load(tenantId, pin);
   } catch (err) {
     // A database that is down is worth a retry; a version that fails verification is not.
     if (err instanceof PluginLoadError) throw unavailable(err.message);
@@ -147,7 +147,7 @@ export function createRunPlugin(
     if (host === undefined) throw unavailable('this worker was started without the plugin sandbox');
     const ctx = Context.current();
     const attempt = ctx.info.attempt;
-    const plugin = await loadPlugin(host, input);
+    const plugin = await loadPlugin(host, input.tenantId, input.plugin);
     const problems = plugin.checkInput(input.input);
     if (problems.length > 0) {
       throw ApplicationFailure.create({
@@ -250,11 +250,21 @@ function chainFailureOf(err: unknown): PluginChainFailure {
 }
 
 /**
+ * A chain's outputs come back as one result, recorded as one history marker: the members that
+ * run together stay well under Temporal's 2 MB payload limit, whatever each may output.
+ */
+export const CHAIN_RESULT_BUDGET_BYTES = 1536 * 1024;
+/** Room kept before the activity's deadline when deciding whether one more member fits. */
+const CHAIN_DEADLINE_MARGIN_MS = 5_000;
+
+/**
  * Chained plugin steps (see the workflow's plugin-chains.ts), one after the other, each exactly as
  * runPlugin would run it alone: its `with` rendered against the context the chain started with
  * plus the outputs of the members before it, loaded, checked, sandboxed, audited. The first
  * failure ends the chain and is returned, not thrown, so the members that ran keep their results.
- * Only a cancellation fails the whole activity.
+ * A member is not started when its largest possible output or its time limit would no longer fit
+ * the chain's result or deadline: the chain returns early and the workflow runs the rest next.
+ * Only a cancellation (or the worker shutting down) fails the whole activity.
  */
 export function createRunPluginChain(
   host: PluginHost | undefined,
@@ -264,11 +274,23 @@ export function createRunPluginChain(
 ) {
   const runPluginStep = createRunPlugin(host, logger, limits, secrets);
   return async function runPluginChain(input: PluginChainInput): Promise<PluginChainResult> {
+    assertProfileAllows(input.profile, 'plugin');
+    if (host === undefined) throw unavailable('this worker was started without the plugin sandbox');
+    const activity = Context.current();
+    const deadline = Date.now() + activity.info.startToCloseTimeoutMs;
     const steps: PluginChainResult['steps'] = [];
     const context: ExpressionContext = { ...input.context, steps: { ...input.context.steps } };
-    for (const member of input.members) {
+    let resultBytes = 0;
+    for (const [index, member] of input.members.entries()) {
       try {
         throwIfCancelled();
+        if (index > 0) {
+          const next = (await loadPlugin(host, input.tenantId, member.plugin)).limits;
+          const fits =
+            resultBytes + next.maxOutputBytes <= CHAIN_RESULT_BUDGET_BYTES &&
+            Date.now() + next.timeoutMs + CHAIN_DEADLINE_MARGIN_MS <= deadline;
+          if (!fits) break;
+        }
         const output = (
           await runPluginStep({
             runId: input.runId,
@@ -283,9 +305,11 @@ export function createRunPluginChain(
           })
         ).output;
         steps.push({ stepId: member.stepId, output });
+        resultBytes += Buffer.byteLength(JSON.stringify(output ?? null));
         context.steps[member.stepId] = { status: 'succeeded', outputs: stepOutputsOf(output) };
       } catch (err) {
-        if (Context.current().cancellationSignal.aborted) throw err;
+        // Cancelled (or shutting down) while a member ran: the activity's own failure, not the member's.
+        if (activity.cancellationSignal.aborted) throwIfCancelled();
         steps.push({ stepId: member.stepId, failure: chainFailureOf(err) });
         break;
       }

@@ -135,15 +135,14 @@ export async function wardenRun(args: RunArgs): Promise<RunState> {
       // Members after a failure did not run: decided again, like any step after a failed one.
       for (const id of unfinished) markPendingAgain(state, id);
     } catch (err) {
-      const [first, ...rest] = chain.filter((s) => unfinished.has(s.id));
-      if (isCancellation(err) && scope.consideredCancelled) {
-        for (const id of unfinished) markStepCancelled(state, id, now());
-        return;
+      const cancelled = isCancellation(err) && scope.consideredCancelled;
+      // Without a result nobody knows which members ran: a cancelled chain cancels them all, a
+      // failed one (the worker shutting down, its deadline) fails them all with its error.
+      for (const step of chain) {
+        if (!unfinished.has(step.id)) continue;
+        if (cancelled) markStepCancelled(state, step.id, now());
+        else failStep(step, err);
       }
-      // The activity itself failed (its deadline, a lost worker): that counts against the first
-      // member not yet finished; the rest are decided again.
-      if (first !== undefined) failStep(first, err);
-      for (const step of rest) markPendingAgain(state, step.id);
     } finally {
       for (const step of chain) running.delete(step.id);
     }
@@ -152,7 +151,11 @@ export async function wardenRun(args: RunArgs): Promise<RunState> {
   const pinned = (stepId: string): boolean => args.plugins?.[stepId] !== undefined;
   /** A plugin step takes the plugin steps chained behind it along (plugin-chains.ts). */
   const startWithChain = (step: Step): void => {
-    const chain = step.type === 'plugin' ? pluginChainFrom(step, steps, state, pinned) : [step];
+    // A profile that refuses plugin steps fails each one alone, as runOneStep says.
+    const chain =
+      step.type === 'plugin' && profileAllows(args.profile, 'plugin')
+        ? pluginChainFrom(step, steps, state, pinned)
+        : [step];
     // patched() only where a chain forms: every other history stays exactly as it was.
     if (chain.length < 2 || !patched(PLUGIN_CHAINS_PATCH)) {
       start(step);

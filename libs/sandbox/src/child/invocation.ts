@@ -115,3 +115,26 @@ export function classifyIsolateError(error: unknown, isolateDisposed: boolean): 
   // Compile errors (SyntaxError) and errors thrown by the plugin module's wrapper land here.
   return { ok: false, kind: 'plugin-error', message, recycle: false };
 }
+
+/** The CPU budget's failure. */
+export const CPU_EXCEEDED: Outcome = {
+  ok: false,
+  kind: 'cpu',
+  message: 'the plugin exceeded its CPU budget',
+  recycle: true,
+};
+
+/**
+ * The timeout of a synchronous call into the isolate: the sooner of the time left and the CPU
+ * budget left, since on the isolate's thread the time a call runs bounds the CPU it uses (both as
+ * isolated-vm counts them). `byBudget` says the budget set it; a tie is the time limit's.
+ */
+export function syncCallBound(msLeft: number, cpuLeftMs: number): { timeoutMs: number; byBudget: boolean } {
+  const byBudget = cpuLeftMs < msLeft;
+  return { timeoutMs: Math.max(1, Math.ceil(byBudget ? cpuLeftMs : msLeft)), byBudget };
+}
+
+/** An answer, or a time-limit failure, that came after the CPU budget was spent is the budget's failure. */
+export function withinCpuBudget(outcome: Outcome, cpuMs: number, budgetMs: number): Outcome {
+  return (outcome.ok || outcome.kind === 'timeout') && cpuMs > budgetMs ? CPU_EXCEEDED : outcome;
+}

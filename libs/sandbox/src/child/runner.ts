@@ -1,7 +1,15 @@
 import type IsolatedVM from 'isolated-vm';
 import type { DoneMessage, FetchReplyMessage, FetchRequestMessage, RunMessage } from '../protocol';
 import { BOOTSTRAP_SOURCE, WARMUP_RESULT, WARMUP_SOURCE } from './bootstrap';
-import { classifyIsolateError, interpretResult, Invocation, type Outcome } from './invocation';
+import {
+  classifyIsolateError,
+  CPU_EXCEEDED,
+  interpretResult,
+  Invocation,
+  syncCallBound,
+  withinCpuBudget,
+  type Outcome,
+} from './invocation';
 
 type Ivm = typeof IsolatedVM;
 
@@ -13,13 +21,6 @@ interface PreparedContext {
   take: IsolatedVM.Reference;
   slot: { invocation?: Invocation };
 }
-
-const CPU_EXCEEDED: Outcome = {
-  ok: false,
-  kind: 'cpu',
-  message: 'the plugin exceeded its CPU budget',
-  recycle: true,
-};
 
 /** Compiled plugin modules kept per isolate; a process serves few plugins, so a small cap is enough. */
 const SCRIPT_CACHE_SIZE = 32;
@@ -67,30 +68,26 @@ export class IsolateRunner {
   run(message: RunMessage, answer: (done: DoneMessage) => void): void {
     const { limits } = message;
     const started = performance.now();
-    const cpuStart = this.isolate.cpuTime;
     const prepared = this.prepared ?? this.prepare();
     this.prepared = undefined;
+    // Re-read once the plugin's module is compiled: Warden's own work is not the plugin's CPU.
+    let cpuStart = this.isolate.cpuTime;
     const invocation = new Invocation(message.id, limits, started + limits.timeoutMs);
     prepared.slot.invocation = invocation;
     const timers: NodeJS.Timeout[] = [];
 
-    // On this thread a synchronous call's wall time bounds its CPU time, so its timeout is the
-    // sooner of the time limit and the CPU budget left; the watchdogs cover the time in between.
     const cpuLeftMs = (): number => limits.cpuBudgetMs - Number(this.isolate.cpuTime - cpuStart) / 1e6;
-    const syncTimeout = (): number => Math.max(1, Math.ceil(Math.min(invocation.remainingMs(), cpuLeftMs())));
-    /** An answer or a timeout after the budget was spent is the budget's failure. */
-    const overBudget = (outcome: Outcome, cpuMs: number): Outcome =>
-      (outcome.ok || outcome.kind === 'timeout') && cpuMs >= limits.cpuBudgetMs ? CPU_EXCEEDED : outcome;
     /** Whether the last synchronous call's timeout was the CPU budget left (not the time limit). */
     let budgetBound = false;
+    /** The next synchronous call's timeout (syncCallBound); the watchdogs cover the time between calls. */
+    const boundedTimeout = (): number => {
+      const bound = syncCallBound(invocation.deadline - performance.now(), cpuLeftMs());
+      budgetBound = bound.byBudget;
+      return bound.timeoutMs;
+    };
     const classify = (error: unknown): Outcome => {
       const outcome = classifyIsolateError(error, this.isolate.isDisposed);
       return budgetBound && outcome.kind === 'timeout' ? CPU_EXCEEDED : outcome;
-    };
-    const boundedTimeout = (): number => {
-      const timeout = syncTimeout();
-      budgetBound = cpuLeftMs() < invocation.remainingMs();
-      return timeout;
     };
 
     const finish = (reported: Outcome): void => {
@@ -99,7 +96,7 @@ export class IsolateRunner {
       const wallMs = performance.now() - started;
       // A disposed isolate no longer reports CPU time; wall time is its upper bound.
       const cpuMs = this.isolate.isDisposed ? wallMs : Number(this.isolate.cpuTime - cpuStart) / 1e6;
-      const outcome = overBudget(reported, cpuMs);
+      const outcome = withinCpuBudget(reported, cpuMs, limits.cpuBudgetMs);
       if (outcome.recycle && !this.isolate.isDisposed) this.isolate.dispose();
       const heapBytes = this.isolate.isDisposed ? 0 : this.isolate.getHeapStatisticsSync().used_heap_size;
       answer({
@@ -151,9 +148,11 @@ export class IsolateRunner {
     };
 
     try {
+      const script = this.script(message);
+      cpuStart = this.isolate.cpuTime;
       // One bound for both calls: binding the module to the context takes microseconds.
       const entryTimeout = boundedTimeout();
-      const factory = this.script(message).runSync(prepared.context, {
+      const factory = script.runSync(prepared.context, {
         reference: true,
         timeout: entryTimeout,
       }) as IsolatedVM.Reference;
