@@ -94,6 +94,19 @@ describe('warden plugin, end to end', () => {
     ]);
     expect(trusted).toMatchObject({ code: 0, stderr: '' });
     expect(trusted.stdout).toContain(`trusted ${keyId} as 'acme'`);
+
+    // Again: done already, not an error (setup scripts run it on every deploy).
+    const again = await warden([
+      'plugin',
+      'trust',
+      join(dir, 'keys', 'publisher.pub'),
+      '--name',
+      'acme',
+      '--api',
+      api.url,
+    ]);
+    expect(again).toMatchObject({ code: 0, stderr: '' });
+    expect(again.stdout).toContain(`${keyId} is trusted already as 'acme'`);
   });
 
   it('push --key --activate registers a signed version and publishes it', async () => {

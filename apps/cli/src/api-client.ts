@@ -80,6 +80,8 @@ export interface PluginVersionView {
 export interface PublisherKeyView {
   keyId: string;
   name: string;
+  platform?: boolean;
+  revokedAt?: string | null;
 }
 
 /** The few calls `warden run` and `warden plugin` make, over HTTP with fetch. */
@@ -151,6 +153,11 @@ export class ApiClient {
 
   trustPublisherKey(name: string, publicKeyPem: string): Promise<PublisherKeyView> {
     return this.request('POST', '/v1/plugin-keys', jsonBody({ name, publicKeyPem }));
+  }
+
+  /** The platform's keys, then the tenant's, revoked ones too. */
+  async publisherKeys(): Promise<PublisherKeyView[]> {
+    return (await this.request<{ items: PublisherKeyView[] }>('GET', '/v1/plugin-keys')).items;
   }
 
   runUrl(runId: string): string {

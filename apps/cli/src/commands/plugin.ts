@@ -20,6 +20,7 @@ import {
   ApiUnreachableError,
   type PluginSubmission,
   type PluginWritten,
+  type PublisherKeyView,
 } from '../api-client';
 import { CommandExit, EXIT, UsageError } from '../cli-errors';
 import type { Output } from '../output';
@@ -133,17 +134,35 @@ export async function trustKey(
     output.err(`${pubPath}: ${err instanceof Error ? err.message : String(err)}`);
     return EXIT.usage;
   }
+  const client = new ApiClient(options.api, options.token);
   try {
-    const key = await new ApiClient(options.api, options.token).trustPublisherKey(options.name, pem);
+    const key = await client.trustPublisherKey(options.name, pem);
     output.out(`trusted ${key.keyId} as '${key.name}': versions it signs can now be activated`);
     return EXIT.ok;
   } catch (err) {
+    // Trusting a key the tenant already trusts is done, not an error (scripts run it again).
+    const trusted = await alreadyTrusted(client, err);
+    if (trusted !== undefined) {
+      output.out(
+        `${trusted.keyId} is trusted already as '${trusted.name}'${trusted.platform ? ' (platform key)' : ''}`,
+      );
+      return EXIT.ok;
+    }
     return reportApiError(
       err,
       output,
       (problem, code) => `${pubPath} ${problem.code ?? code} ${problem.message} (${problem.path})`,
     );
   }
+}
+
+/** The key a `publisher_key_exists` refusal names, if it is trusted (not revoked). */
+async function alreadyTrusted(client: ApiClient, err: unknown): Promise<PublisherKeyView | undefined> {
+  if (!(err instanceof ApiRequestError) || err.code !== 'publisher_key_exists') return undefined;
+  const keyId = /key (pk_[0-9a-f]+) exists/.exec(err.message)?.[1];
+  if (keyId === undefined) return undefined;
+  const key = (await client.publisherKeys().catch(() => [])).find((k) => k.keyId === keyId);
+  return key !== undefined && !key.revokedAt ? key : undefined;
 }
 
 /** Prints `{keyId, signature, digest}`, or writes it to `--out` for `push --signature`. */
