@@ -83,28 +83,14 @@ describe('warden plugin, end to end', () => {
     expect(made).toMatchObject({ code: 0, stderr: '' });
     keyId = /^key (pk_[0-9a-f]{16})$/m.exec(made.stdout)![1]!;
 
-    const trusted = await warden([
-      'plugin',
-      'trust',
-      join(dir, 'keys', 'publisher.pub'),
-      '--name',
-      'acme',
-      '--api',
-      api.url,
-    ]);
+    const trust = () =>
+      warden(['plugin', 'trust', join(dir, 'keys', 'publisher.pub'), '--name', 'acme', '--api', api.url]);
+    const trusted = await trust();
     expect(trusted).toMatchObject({ code: 0, stderr: '' });
     expect(trusted.stdout).toContain(`trusted ${keyId} as 'acme'`);
 
     // Again: done already, not an error (setup scripts run it on every deploy).
-    const again = await warden([
-      'plugin',
-      'trust',
-      join(dir, 'keys', 'publisher.pub'),
-      '--name',
-      'acme',
-      '--api',
-      api.url,
-    ]);
+    const again = await trust();
     expect(again).toMatchObject({ code: 0, stderr: '' });
     expect(again.stdout).toContain(`${keyId} is trusted already as 'acme'`);
   });

@@ -70,17 +70,26 @@ describe('chained plugin steps', () => {
     return workflow.body.id;
   };
 
-  /** A plugin step appending `word` to `from`'s text (or to "start"); `extra` lines are added as is. */
-  const member = (id: string, word: string, from?: string, extra: string[] = []): string[] => [
+  interface MemberOptions {
+    /** The step it depends on, whose text it appends to (else it starts from "start"). */
+    from?: string;
+    /** Its `with` mapping as YAML flow text, instead of the text of `from`. */
+    with?: string;
+    /** Another plugin id than the appender. */
+    plugin?: string;
+    /** Lines added as they are. */
+    extra?: string[];
+  }
+
+  /** A plugin step appending `word` to `from`'s text (by default). */
+  const member = (id: string, word: string, opts: MemberOptions = {}): string[] => [
     `  - id: ${id}`,
     '    type: plugin',
-    `    plugin: "${pluginId}@^1.0"`,
-    from === undefined
-      ? '    with: { text: "start" }'
-      : `    with: { text: "{{ steps.${from}.outputs.text }}" }`,
+    `    plugin: "${opts.plugin ?? pluginId}@^1.0"`,
+    `    with: ${opts.with ?? (opts.from === undefined ? '{ text: "start" }' : `{ text: "{{ steps.${opts.from}.outputs.text }}" }`)}`,
     `    config: { word: ${word} }`,
-    ...(from === undefined ? [] : [`    depends_on: [${from}]`]),
-    ...extra,
+    ...(opts.from === undefined ? [] : [`    depends_on: [${opts.from}]`]),
+    ...(opts.extra ?? []),
   ];
 
   /** Local activities the run's Temporal history records (one marker each). */
@@ -130,8 +139,8 @@ describe('chained plugin steps', () => {
   it('runs three chained plugin steps in one local activity, each with its own output and audit row', async () => {
     const workflowId = await saveWorkflow([
       ...member('a', 'one'),
-      ...member('b', 'two', 'a'),
-      ...member('c', 'three', 'b'),
+      ...member('b', 'two', { from: 'a' }),
+      ...member('c', 'three', { from: 'b' }),
       '  - id: after',
       '    type: transform',
       '    depends_on: [c]',
@@ -153,10 +162,10 @@ describe('chained plugin steps', () => {
   it('ends a chain before a step with its own retry and after a step with two dependents', async () => {
     const workflowId = await saveWorkflow([
       ...member('a', 'one'),
-      ...member('b', 'two', 'a'),
-      ...member('c', 'three', 'b', ['    retry: { attempts: 2, delay: 0 }']),
-      ...member('d', 'four', 'c'),
-      ...member('e', 'five', 'd'),
+      ...member('b', 'two', { from: 'a' }),
+      ...member('c', 'three', { from: 'b', extra: ['    retry: { attempts: 2, delay: 0 }'] }),
+      ...member('d', 'four', { from: 'c' }),
+      ...member('e', 'five', { from: 'd' }),
       '  - id: side',
       '    type: log',
       '    depends_on: [d]',
@@ -180,13 +189,11 @@ describe('chained plugin steps', () => {
   it('stops at a failing member: earlier members keep their results, later ones are skipped', async () => {
     const workflowId = await saveWorkflow([
       ...member('a', 'one'),
-      '  - id: b',
-      '    type: plugin',
-      `    plugin: "${pluginId}@^1.0"`,
-      '    with: { text: "{{ steps.a.outputs.text }}", spin: "{{ inputs.spin }}" }',
-      '    config: { word: two }',
-      '    depends_on: [a]',
-      ...member('c', 'three', 'b'),
+      ...member('b', 'two', {
+        from: 'a',
+        with: '{ text: "{{ steps.a.outputs.text }}", spin: "{{ inputs.spin }}" }',
+      }),
+      ...member('c', 'three', { from: 'b' }),
     ]);
     const failed = await runToEnd(api, workflowId, { spin: true });
     expect(failed.status).toBe('failed');
@@ -206,19 +213,12 @@ describe('chained plugin steps', () => {
   it('runs the members after a failure tolerated with continue_on_error on their own', async () => {
     const workflowId = await saveWorkflow([
       ...member('a', 'one'),
-      '  - id: b',
-      '    type: plugin',
-      `    plugin: "${pluginId}@^1.0"`,
-      '    with: { text: "{{ steps.a.outputs.text }}", spin: true }',
-      '    config: { word: two }',
-      '    depends_on: [a]',
-      '    continue_on_error: true',
-      '  - id: c',
-      '    type: plugin',
-      `    plugin: "${pluginId}@^1.0"`,
-      '    with: { text: "after {{ steps.b.status }}" }',
-      '    config: { word: three }',
-      '    depends_on: [b]',
+      ...member('b', 'two', {
+        from: 'a',
+        with: '{ text: "{{ steps.a.outputs.text }}", spin: true }',
+        extra: ['    continue_on_error: true'],
+      }),
+      ...member('c', 'three', { from: 'b', with: '{ text: "after {{ steps.b.status }}" }' }),
     ]);
     const view = await runToEnd(api, workflowId);
     expect(view.status).toBe('succeeded');
@@ -234,14 +234,9 @@ describe('chained plugin steps', () => {
   it('fails a member whose template fails when its turn comes with expression_error', async () => {
     const workflowId = await saveWorkflow([
       ...member('a', 'one'),
-      '  - id: b',
-      '    type: plugin',
-      `    plugin: "${pluginId}@^1.0"`,
       // a's text is not JSON: the template fails only once a has run.
-      '    with: { text: "{{ fromJSON(steps.a.outputs.text) }}" }',
-      '    config: { word: two }',
-      '    depends_on: [a]',
-      ...member('c', 'three', 'b'),
+      ...member('b', 'two', { from: 'a', with: '{ text: "{{ fromJSON(steps.a.outputs.text) }}" }' }),
+      ...member('c', 'three', { from: 'b' }),
     ]);
     const view = await runToEnd(api, workflowId);
     expect(view.status).toBe('failed');
@@ -256,13 +251,9 @@ describe('chained plugin steps', () => {
 
   it('keeps a chain result small: a member that could overflow it runs in the next activity', async () => {
     const workflowId = await saveWorkflow([
-      '  - id: big',
-      '    type: plugin',
-      `    plugin: "${pluginId}@^1.0"`,
       // 700 KB of output: with the next member's 1 MiB output limit, over the chain's 1.5 MiB.
-      '    with: { text: "{{ inputs.pad }}" }',
-      '    config: { word: one }',
-      ...member('b', 'two', 'big'),
+      ...member('big', 'one', { with: '{ text: "{{ inputs.pad }}" }' }),
+      ...member('b', 'two', { from: 'big' }),
     ]);
     const view = await runToEnd(api, workflowId, { pad: 'x'.repeat(700_000) });
     expect(view.status).toBe('succeeded');
@@ -283,13 +274,8 @@ describe('chained plugin steps', () => {
     );
     const workflowId = await saveWorkflow([
       ...member('a', 'one'),
-      '  - id: wait',
-      '    type: plugin',
-      `    plugin: "${waiterId}@^1.0"`,
-      '    with: { text: "{{ steps.a.outputs.text }}" }',
-      '    config: { word: two }',
-      '    depends_on: [a]',
-      ...member('c', 'three', 'wait'),
+      ...member('wait', 'two', { from: 'a', plugin: waiterId }),
+      ...member('c', 'three', { from: 'wait' }),
     ]);
     const runId = await startRun(api, workflowId);
     // The waiter's execution starts only after a's has been audited.
