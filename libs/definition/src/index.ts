@@ -17,6 +17,7 @@ export {
   renderValue,
   templateExpressions,
   referencedPaths,
+  stepsReadBy,
   truthy,
   toText,
   ExpressionError,

@@ -11,6 +11,7 @@ export {
   evaluateExpression,
   renderTemplate,
   renderValue,
+  stepsReadBy,
   truthy,
   toText,
   ExpressionError,

@@ -12,6 +12,7 @@ export {
   templateExpressions,
   referencedPaths,
   scanTemplate,
+  stepsReadBy,
   type TemplatePart,
 } from './templates';
 export { findClose, pathReferences } from './templates';

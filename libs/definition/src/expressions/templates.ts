@@ -100,6 +100,37 @@ export function renderValue(value: unknown, ctx: ExpressionContext, limits?: Eva
 }
 
 /**
+ * The step ids the templates in `value` read by name (`steps.build.outputs.x`, `steps['build']`),
+ * or undefined when one reads `steps` as a whole or through a computed key (`toJSON(steps)`,
+ * `steps[inputs.id]`), or does not parse: then any step may matter.
+ */
+export function stepsReadBy(value: unknown): Set<string> | undefined {
+  const read = new Set<string>();
+  const visit = (v: unknown): boolean => {
+    if (typeof v === 'string') {
+      for (const { expr } of templateExpressions(v)) {
+        let parsed: Expr;
+        try {
+          parsed = parseExpression(expr);
+        } catch {
+          return false;
+        }
+        for (const { path } of pathReferences(parsed)) {
+          if (path[0] !== 'steps') continue;
+          if (path[1] === undefined) return false;
+          read.add(path[1]);
+        }
+      }
+      return true;
+    }
+    if (Array.isArray(v)) return v.every(visit);
+    if (isPlainObject(v)) return Object.values(v).every(visit);
+    return true;
+  };
+  return visit(value) ? read : undefined;
+}
+
+/**
  * Static property paths an expression reads, e.g. `[['inputs','name'], ['steps','build','exit_code']]`.
  * A dynamic index (`steps[inputs.id]`) ends the path before it; its own paths are listed too.
  */

@@ -38,6 +38,7 @@ import {
   localActivityOptionsFor,
 } from './activity-options';
 import type { ApprovalInbox } from './approvals';
+import { chainContext } from './plugin-chains';
 import type { StepOutcome } from './run-state';
 import { isWorkerLoss, STEP_ERROR_CODES, StepFailure } from './step-failure';
 
@@ -224,7 +225,7 @@ export function executePluginChain(
     runId: env.args.runId,
     tenantId: env.args.tenantId,
     profile: env.args.profile,
-    context: env.context(),
+    context: chainContext(chain, env.context()),
     members,
   });
 }

@@ -1,6 +1,7 @@
 import type { Step } from '@warden/definition/runtime';
 import type { RunState } from '../shared';
-import { MAX_CHAIN_LENGTH, pluginChainFrom } from './plugin-chains';
+import type { ExpressionContext, PluginStep } from '@warden/definition/runtime';
+import { chainContext, MAX_CHAIN_LENGTH, pluginChainFrom } from './plugin-chains';
 
 const plugin = (id: string, deps: string[] = [], extra: Partial<Step> = {}): Step =>
   ({ id, type: 'plugin', plugin: 'acme.x@^1', depends_on: deps, ...extra }) as Step;
@@ -74,5 +75,39 @@ describe('pluginChainFrom', () => {
       plugin(`s${i}`, i === 0 ? [] : [`s${i - 1}`]),
     );
     expect(pluginChainFrom(steps[0]!, steps, stateOf(steps), all)).toHaveLength(MAX_CHAIN_LENGTH);
+  });
+});
+
+describe('chainContext', () => {
+  const full: ExpressionContext = {
+    inputs: { n: 1 },
+    run: { id: 'r', workflow: 'w' },
+    steps: {
+      a: { status: 'succeeded', outputs: { big: 'x'.repeat(1000) } },
+      b: { status: 'succeeded', outputs: { n: 2 } },
+      m1: { status: 'running', outputs: {} },
+      m2: { status: 'running', outputs: {} },
+    },
+  };
+  const withOf = (id: string, w: unknown): PluginStep => ({ ...plugin(id), with: w }) as PluginStep;
+
+  it('carries only the steps the members name, with inputs and run as they are', () => {
+    const chain = [
+      withOf('m1', { n: '{{ steps.b.outputs.n }}' }),
+      withOf('m2', { t: '{{ steps.m1.outputs.t }}' }),
+    ];
+    expect(chainContext(chain, full)).toEqual({
+      inputs: { n: 1 },
+      run: { id: 'r', workflow: 'w' },
+      steps: { b: full.steps.b, m1: full.steps.m1 },
+    });
+  });
+
+  it('carries every step when a member reads steps as a whole', () => {
+    const chain = [
+      withOf('m1', { n: '{{ steps.b.outputs.n }}' }),
+      withOf('m2', { all: '{{ toJSON(steps) }}' }),
+    ];
+    expect(chainContext(chain, full)).toBe(full);
   });
 });

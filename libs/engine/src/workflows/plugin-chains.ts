@@ -13,7 +13,7 @@
  *    waits longer than it would have;
  *  - every other dependency of it has already succeeded.
  */
-import type { PluginStep, Step } from '@warden/definition/runtime';
+import { stepsReadBy, type ExpressionContext, type PluginStep, type Step } from '@warden/definition/runtime';
 import type { RunState } from '../shared';
 
 /** Marks a history whose workflow code may chain plugin steps (histories before it replay unchained). */
@@ -60,4 +60,21 @@ export function pluginChainFrom(
     last = next;
   }
   return chain;
+}
+
+/**
+ * What the chain's activity needs to render its members: the run's context with only the steps
+ * their templates name (validation lets a template name only steps upstream of it, all finished
+ * or earlier members), so a run's earlier outputs do not all travel with every chain. A template
+ * that reads `steps` as a whole or by a computed key gets everything.
+ */
+export function chainContext(chain: readonly PluginStep[], full: ExpressionContext): ExpressionContext {
+  const named = new Set<string>();
+  for (const step of chain) {
+    const read = stepsReadBy(step.with);
+    if (read === undefined) return full;
+    for (const id of read) named.add(id);
+  }
+  const steps = Object.fromEntries(Object.entries(full.steps).filter(([id]) => named.has(id)));
+  return { ...full, steps };
 }
