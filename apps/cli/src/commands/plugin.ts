@@ -128,8 +128,9 @@ export async function trustKey(
   output: Output,
 ): Promise<number> {
   const pem = readTextFile(pubPath);
+  let keyId: string;
   try {
-    parsePublisherKey(pem);
+    keyId = parsePublisherKey(pem).keyId;
   } catch (err) {
     output.err(`${pubPath}: ${err instanceof Error ? err.message : String(err)}`);
     return EXIT.usage;
@@ -141,7 +142,7 @@ export async function trustKey(
     return EXIT.ok;
   } catch (err) {
     // Trusting a key the tenant already trusts is done, not an error (scripts run it again).
-    const trusted = await alreadyTrusted(client, err);
+    const trusted = await alreadyTrusted(client, keyId, err);
     if (trusted !== undefined) {
       output.out(
         `${trusted.keyId} is trusted already as '${trusted.name}'${trusted.platform ? ' (platform key)' : ''}`,
@@ -156,11 +157,13 @@ export async function trustKey(
   }
 }
 
-/** The key a `publisher_key_exists` refusal names, if it is trusted (not revoked). */
-async function alreadyTrusted(client: ApiClient, err: unknown): Promise<PublisherKeyView | undefined> {
+/** After a `publisher_key_exists` refusal: the key, if the tenant trusts it (not revoked). */
+async function alreadyTrusted(
+  client: ApiClient,
+  keyId: string,
+  err: unknown,
+): Promise<PublisherKeyView | undefined> {
   if (!(err instanceof ApiRequestError) || err.code !== 'publisher_key_exists') return undefined;
-  const keyId = /key (pk_[0-9a-f]+) exists/.exec(err.message)?.[1];
-  if (keyId === undefined) return undefined;
   const key = (await client.publisherKeys().catch(() => [])).find((k) => k.keyId === keyId);
   return key !== undefined && !key.revokedAt ? key : undefined;
 }
