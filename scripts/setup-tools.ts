@@ -9,6 +9,7 @@ import {
   resolveTemporalCli,
   temporalCliCachePath,
 } from '@warden/devstack';
+import { isolatedVmAddon } from '@warden/sandbox';
 
 async function main(): Promise<void> {
   const say = (line: string) => process.stdout.write(`[setup-tools] ${line}\n`);
@@ -18,7 +19,7 @@ async function main(): Promise<void> {
     say(`to work offline, put a temporal binary at ${temporalCliCachePath()}`);
   // The plugin sandbox: the OS layer (bubblewrap) and the isolate layer (isolated-vm's addon).
   ensureBubblewrap(say);
-  await ensureIsolatedVm(say);
+  await ensureIsolatedVm(isolatedVmAddon(), say);
   // Only the AWS KMS key provider's tests need local-kms: without it `npm start` still works.
   try {
     say(`local-kms: ${await ensureLocalKms({ onProgress: say })}`);

@@ -17,7 +17,8 @@ export type DevstackErrorCode =
   | 'SANDBOX_ADDON_BUILD_FAILED'
   | 'LOCAL_KMS_UNAVAILABLE'
   | 'LOCAL_KMS_BUILD_FAILED'
-  | 'LOCAL_KMS_START_FAILED';
+  | 'LOCAL_KMS_START_FAILED'
+  | 'NODE_RUNTIME_UNAVAILABLE';
 
 export class DevstackError extends Error {
   override readonly name = 'DevstackError';

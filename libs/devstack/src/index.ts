@@ -37,7 +37,13 @@ export {
   type ServiceSpec,
 } from './dev-stack';
 export { formatStackSummary, redactUrl, exampleCommand, type StackSummary } from './summary';
-export { ensureBubblewrap, ensureIsolatedVm, bubblewrapWorks, BWRAP_PATH } from './sandbox-tools';
+export {
+  ensureBubblewrap,
+  ensureIsolatedVm,
+  bubblewrapWorks,
+  BWRAP_PATH,
+  type IsolatedVmLocation,
+} from './sandbox-tools';
 export {
   LOCAL_KMS_VERSION,
   LOCAL_KMS_GO_MODULE,
@@ -53,3 +59,4 @@ export {
   type LocalKmsKey,
   type LocalKmsOptions,
 } from './local-kms';
+export { ensureNodeRuntime, nodeBinaryPackage, nodeRuntimePath } from './node-runtime';

@@ -63,15 +63,15 @@ export function ensureBubblewrap(onProgress: Progress): boolean {
   return bubblewrapWorks();
 }
 
-function isolatedVmDir(): string {
-  return dirname(require.resolve('isolated-vm/package.json'));
-}
-
 /** Loads the addon in a child (it needs --no-node-snapshot), so a broken build cannot crash us. */
-function addonLoads(): boolean {
+function addonLoads(nativePath: string): boolean {
   const probe = spawnSync(
     process.execPath,
-    ['--no-node-snapshot', '-e', 'new (require("isolated-vm").Isolate)({ memoryLimit: 8 }).dispose()'],
+    [
+      '--no-node-snapshot',
+      '-e',
+      `new (require(${JSON.stringify(nativePath)}).ivm.Isolate)({ memoryLimit: 8 }).dispose()`,
+    ],
     { stdio: 'ignore', timeout: 20_000 },
   );
   return probe.status === 0;
@@ -141,10 +141,27 @@ async function buildAddon(packageDir: string, onProgress: Progress): Promise<voi
   onProgress(`built isolated-vm in ${Math.round((Date.now() - started) / 1000)} s`);
 }
 
-/** Makes `require('isolated-vm')` work: from the cache, or by building it once. */
-export async function ensureIsolatedVm(onProgress: Progress): Promise<string> {
-  const packageDir = isolatedVmDir();
-  const target = join(packageDir, 'out', 'isolated_vm.node');
+/** Which isolated-vm serves this Node and where its module lives (`isolatedVmAddon` in the sandbox). */
+export interface IsolatedVmLocation {
+  packageName: string;
+  packageDir: string;
+  /** The module the sandbox loads: prebuilt in the package, or the node-gyp build. */
+  nativePath: string;
+  /** Where `node-gyp rebuild` in packageDir writes the module. */
+  buildPath: string;
+}
+
+/**
+ * Makes isolated-vm's native module loadable for this Node: the package's prebuilt one when it
+ * ships one (6.x on Node 22 and 24), else a node-gyp build, copied from the cache or built once.
+ * Returns the path of the module that loads.
+ */
+export async function ensureIsolatedVm(addon: IsolatedVmLocation, onProgress: Progress): Promise<string> {
+  const { packageDir, nativePath, buildPath } = addon;
+  if (nativePath !== buildPath && addonLoads(nativePath)) {
+    onProgress(`isolated-vm: ${nativePath} (prebuilt, ${addon.packageName})`);
+    return nativePath;
+  }
   const { version } = JSON.parse(await readFile(join(packageDir, 'package.json'), 'utf8')) as {
     version: string;
   };
@@ -154,23 +171,27 @@ export async function ensureIsolatedVm(onProgress: Progress): Promise<string> {
     `${version}-abi${process.versions.modules}-${process.platform}-${process.arch}`,
   );
   const cached = join(cacheDir, 'isolated_vm.node');
-  const present = existsSync(target) && addonLoads();
-  if (present && existsSync(cached)) return target;
+  const present = existsSync(buildPath) && addonLoads(buildPath);
+  if (present && existsSync(cached)) return buildPath;
   await mkdir(cacheDir, { recursive: true });
   await withFileLock(join(cacheDir, '.build.lock'), async () => {
     if (existsSync(cached) && !present) {
-      await mkdir(dirname(target), { recursive: true });
-      await copyFile(cached, target);
+      await mkdir(dirname(buildPath), { recursive: true });
+      await copyFile(cached, buildPath);
       return;
     }
     if (!present) await buildAddon(packageDir, onProgress);
     const partial = `${cached}.${process.pid}`;
-    await copyFile(target, partial);
+    await copyFile(buildPath, partial);
     await rename(partial, cached);
   });
-  if (!addonLoads()) {
-    throw new DevstackError('SANDBOX_ADDON_BUILD_FAILED', `isolated-vm at ${target} does not load`, target);
+  if (!addonLoads(buildPath)) {
+    throw new DevstackError(
+      'SANDBOX_ADDON_BUILD_FAILED',
+      `isolated-vm at ${buildPath} does not load`,
+      buildPath,
+    );
   }
-  onProgress(`isolated-vm: ${target} (cache ${cached})`);
-  return target;
+  onProgress(`isolated-vm: ${buildPath} (cache ${cached})`);
+  return buildPath;
 }

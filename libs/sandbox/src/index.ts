@@ -38,6 +38,7 @@ export {
 } from './host/os-sandbox';
 export { createLauncher, type Launcher, type LauncherOptions } from './host/launcher';
 export { childBundlePath, isolatedVmNativePath } from './host/bundle';
+export { isolatedVmAddon, isolatedVmPackageFor, type IsolatedVmAddon } from './host/addon';
 export {
   createFetchBroker,
   withFetchQuota,

@@ -4,18 +4,19 @@ import { mkdir, rename, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { build } from 'esbuild';
+import { isolatedVmAddon } from './addon';
 
 /** Source entry of the child; the bundle is built from it so spawning needs no TypeScript loader. */
 const CHILD_ENTRY = join(__dirname, '..', 'child', 'main.ts');
 
-/** Absolute path of isolated-vm's native module, loaded by the child by path. */
+/** Absolute path of isolated-vm's native module for this Node, loaded by the child by path. */
 export function isolatedVmNativePath(): string {
-  return join(dirname(require.resolve('isolated-vm/package.json')), 'out', 'isolated_vm.node');
+  return isolatedVmAddon().nativePath;
 }
 
 /** `<repo>/.warden/build`, where the repo is the folder whose node_modules holds isolated-vm. */
 function defaultBuildDir(): string {
-  const modules = dirname(dirname(require.resolve('isolated-vm/package.json')));
+  const modules = dirname(isolatedVmAddon().packageDir);
   return join(dirname(modules), '.warden', 'build');
 }
 
