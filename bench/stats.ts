@@ -71,3 +71,51 @@ export async function steadyThroughput(opts: ThroughputOptions): Promise<Through
     cpuMsPerRun: completed === 0 ? Number.NaN : cpuMs / completed,
   };
 }
+
+/** A seeded PRNG (mulberry32), so a resampled interval is the same for the same samples. */
+function seededRandom(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+function resample(samples: readonly number[], random: () => number): number[] {
+  return Array.from({ length: samples.length }, () => samples[Math.floor(random() * samples.length)]!);
+}
+
+export interface Interval {
+  estimate: number;
+  low: number;
+  high: number;
+}
+
+/**
+ * The ratio of two medians, median(a) / median(b), with a 95% bootstrap percentile interval:
+ * both sample sets are resampled with replacement `resamples` times. It says how far the ratio
+ * could move with another set of runs on the same machine in the same state.
+ */
+export function medianRatioInterval(
+  a: readonly number[],
+  b: readonly number[],
+  resamples = 2000,
+  seed = 1,
+): Interval {
+  const random = seededRandom(seed);
+  const ratios = Array.from(
+    { length: resamples },
+    () => median(resample(a, random)) / median(resample(b, random)),
+  );
+  return { estimate: median(a) / median(b), low: percentile(ratios, 2.5), high: percentile(ratios, 97.5) };
+}
+
+/** The median of `samples` with its 95% bootstrap percentile interval. */
+export function medianInterval(samples: readonly number[], resamples = 2000, seed = 1): Interval {
+  const random = seededRandom(seed);
+  const medians = Array.from({ length: resamples }, () => median(resample(samples, random)));
+  return { estimate: median(samples), low: percentile(medians, 2.5), high: percentile(medians, 97.5) };
+}

@@ -36,7 +36,7 @@ export {
   type BwrapSpec,
   type RootEntry,
 } from './host/os-sandbox';
-export { createLauncher, type Launcher, type LauncherOptions } from './host/launcher';
+export { createLauncher, type Launcher, type LauncherOptions, type SandboxCommand } from './host/launcher';
 export { childBundlePath, isolatedVmNativePath } from './host/bundle';
 export { isolatedVmAddon, isolatedVmPackageFor, type IsolatedVmAddon } from './host/addon';
 export {

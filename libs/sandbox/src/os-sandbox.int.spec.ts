@@ -1,10 +1,15 @@
 /**
  * Cases 20 and 24 from the OS layer: the bubblewrap command line the sandbox uses, running a
  * shell probe instead of node. Whatever a plugin might reach by escaping the isolate, it would
- * reach from here.
+ * reach from here. Also the seccomp filter: with it, the kernel refuses the calls it lists.
  */
 import { spawnSync } from 'node:child_process';
-import { bwrapArgv, describeRootEntries, SANDBOX_UID } from './host/os-sandbox';
+import { readdirSync, readFileSync } from 'node:fs';
+import { childBundlePath, isolatedVmNativePath } from './host/bundle';
+import { createLauncher } from './host/launcher';
+import { bwrapArgv, describeRootEntries, SANDBOX_UID, SECCOMP_FD, spawnSandboxed } from './host/os-sandbox';
+import { SandboxProcess } from './host/sandbox-process';
+import { REFUSED_SYSCALLS_X86_64, seccompFilter } from './host/seccomp';
 
 function inSandbox(script: string): { stdout: string; status: number | null } {
   const argv = bwrapArgv({
@@ -65,5 +70,111 @@ describe('the OS sandbox (bubblewrap)', () => {
         'cat /proc/1/mem 2>/dev/null && echo read-mem; echo done',
     );
     expect(stdout).toBe('done');
+  });
+});
+
+/** Runs perl in the sandbox (with or without the filter); it makes each call and prints its errno. */
+function syscallsInSandbox(
+  calls: Record<string, number>,
+  filtered: boolean,
+): Promise<Record<string, string>> {
+  const filter = seccompFilter()!;
+  const probe = Object.entries(calls)
+    .map(
+      ([name, nr]) =>
+        `$! = 0; $r = syscall(${nr}, 0, 0, 0, 0, 0); print "${name} ", ($r == -1 ? $! + 0 : "ok"), "\\n";`,
+    )
+    .join(' ');
+  const argv = bwrapArgv({
+    bwrapPath: '/usr/bin/bwrap',
+    rootEntries: describeRootEntries(),
+    roBinds: [],
+    command: ['/usr/bin/perl', '-e', probe],
+    ...(filtered ? { seccompFd: SECCOMP_FD } : {}),
+  });
+  const child = spawnSandboxed(argv, filtered ? filter : undefined, ['ignore', 'pipe', 'pipe']);
+  let out = '';
+  child.stdout!.setEncoding('utf8').on('data', (chunk: string) => (out += chunk));
+  return new Promise((resolve, reject) => {
+    child.on('error', reject);
+    child.on('close', () =>
+      resolve(
+        Object.fromEntries(
+          out
+            .trim()
+            .split('\n')
+            .map((line) => line.split(' ') as [string, string]),
+        ),
+      ),
+    );
+  });
+}
+
+/** Every process below `pid`, read from /proc. */
+function descendantsOf(pid: number): number[] {
+  const parents = new Map<number, number>();
+  for (const entry of readdirSync('/proc').filter((name) => /^\d+$/.test(name))) {
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      parents.set(Number(entry), Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]));
+    } catch {
+      continue; // gone meanwhile
+    }
+  }
+  const found: number[] = [];
+  for (let frontier = [pid]; frontier.length > 0;) {
+    frontier = [...parents].filter(([, parent]) => frontier.includes(parent)).map(([child]) => child);
+    found.push(...frontier);
+  }
+  return found;
+}
+
+describe('the seccomp filter', () => {
+  const EPERM = String(1);
+
+  it('refuses every listed call with EPERM inside the sandbox', async () => {
+    const results = await syscallsInSandbox(REFUSED_SYSCALLS_X86_64, true);
+    expect(Object.keys(results)).toHaveLength(Object.keys(REFUSED_SYSCALLS_X86_64).length);
+    for (const [name, errno] of Object.entries(results)) expect([name, errno]).toEqual([name, EPERM]);
+  });
+
+  it('is what refuses them: without it the same calls reach the kernel', async () => {
+    const calls = { unshare: 272, io_uring_setup: 425, setns: 308, perf_event_open: 298 };
+    const unfiltered = await syscallsInSandbox(calls, false);
+    // unshare(0) is a no-op that succeeds; the others fail on their zero arguments, not with EPERM.
+    expect(unfiltered.unshare).toBe('ok');
+    expect(unfiltered.io_uring_setup).not.toBe(EPERM);
+    expect(unfiltered.setns).not.toBe(EPERM);
+    expect(unfiltered.perf_event_open).not.toBe(EPERM);
+    expect(await syscallsInSandbox(calls, true)).toEqual({
+      unshare: EPERM,
+      io_uring_setup: EPERM,
+      setns: EPERM,
+      perf_event_open: EPERM,
+    });
+  });
+
+  it("holds every sandbox process the launcher starts (the kernel reports the process's filter)", async () => {
+    const quiet = { info: () => undefined, warn: () => undefined, error: () => undefined };
+    const launcher = await createLauncher({
+      bundlePath: await childBundlePath(),
+      nativePath: isolatedVmNativePath(),
+      bwrapPath: '/usr/bin/bwrap',
+      requireOsSandbox: true,
+      cpuLimitSeconds: 60,
+      logger: quiet,
+    });
+    expect(launcher.filtered).toBe(true);
+    const sandbox = await SandboxProcess.start(launcher.command(64), 64, launcher.confined, quiet);
+    try {
+      const modes = descendantsOf(sandbox.pid!).map(
+        (pid) => /^Seccomp:\s+(\d)/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1],
+      );
+      // bubblewrap's init and node inside it: mode 2 is a seccomp filter.
+      expect(modes.length).toBeGreaterThanOrEqual(1);
+      expect(new Set(modes)).toEqual(new Set(['2']));
+    } finally {
+      sandbox.kill();
+    }
   });
 });

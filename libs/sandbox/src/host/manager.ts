@@ -196,7 +196,7 @@ export class SandboxManager {
     this.refillSpares();
     if (spare) return spare;
     const launcher = await this.launch();
-    return SandboxProcess.start(launcher.argv(memoryMb), memoryMb, launcher.confined, this.options.logger);
+    return SandboxProcess.start(launcher.command(memoryMb), memoryMb, launcher.confined, this.options.logger);
   }
 
   private takeSpare(): SandboxProcess | undefined {
@@ -215,7 +215,7 @@ export class SandboxManager {
         .then((launcher) => {
           if (launcher.unavailable) throw new Error(launcher.unavailable);
           return SandboxProcess.start(
-            launcher.argv(memoryMb),
+            launcher.command(memoryMb),
             memoryMb,
             launcher.confined,
             this.options.logger,

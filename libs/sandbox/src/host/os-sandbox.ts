@@ -1,5 +1,6 @@
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, lstatSync, readlinkSync } from 'node:fs';
+import type { Writable } from 'node:stream';
 
 /** The uid and gid the sandboxed process runs as (nobody). */
 export const SANDBOX_UID = 65534;
@@ -18,7 +19,12 @@ export interface BwrapSpec {
   roBinds: string[];
   /** The program and its arguments, run inside. */
   command: string[];
+  /** A descriptor bubblewrap reads a seccomp filter from (`--seccomp`), when there is one. */
+  seccompFd?: number;
 }
+
+/** The descriptor a sandbox process gets its seccomp filter on (stdin, stdout, stderr, then this). */
+export const SECCOMP_FD = 3;
 
 /**
  * The bubblewrap command line: every namespace unshared (no network), an unprivileged uid with no
@@ -56,6 +62,7 @@ export function bwrapArgv(spec: BwrapSpec): string[] {
     else argv.push('--ro-bind', entry.path, entry.path);
   }
   for (const path of spec.roBinds) argv.push('--ro-bind', path, path);
+  if (spec.seccompFd !== undefined) argv.push('--seccomp', String(spec.seccompFd));
   argv.push('--remount-ro', '/', '--chdir', '/tmp', '--', ...spec.command);
   return argv;
 }
@@ -73,20 +80,51 @@ export function describeRootEntries(): RootEntry[] {
   return entries;
 }
 
-/** Runs `bwrap ... /usr/bin/true` once; resolves to the reason when bubblewrap cannot start. */
-export function probeBwrap(bwrapPath: string): Promise<{ ok: true } | { ok: false; reason: string }> {
+/**
+ * Spawns a bubblewrap command line, handing it the seccomp filter on SECCOMP_FD when there is one
+ * (bubblewrap reads it to the end before it starts the program).
+ */
+export function spawnSandboxed(
+  argv: string[],
+  seccomp: Buffer | undefined,
+  stdio: ('pipe' | 'ignore')[],
+  detached = false,
+): ChildProcess {
+  const child = spawn(argv[0]!, argv.slice(1), {
+    env: {},
+    stdio: seccomp ? [...stdio, 'pipe'] : stdio,
+    detached,
+  });
+  if (seccomp) {
+    const filterPipe = child.stdio[SECCOMP_FD] as Writable;
+    // A bubblewrap that failed before reading it closes the pipe; its exit tells the story.
+    filterPipe.on('error', () => undefined);
+    filterPipe.end(seccomp);
+  }
+  return child;
+}
+
+/**
+ * Runs `bwrap ... /usr/bin/true` once, with the seccomp filter when given; resolves to the reason
+ * when bubblewrap cannot start.
+ */
+export function probeBwrap(
+  bwrapPath: string,
+  seccomp?: Buffer,
+): Promise<{ ok: true } | { ok: false; reason: string }> {
   if (!existsSync(bwrapPath)) return Promise.resolve({ ok: false, reason: `${bwrapPath} does not exist` });
   const argv = bwrapArgv({
     bwrapPath,
     rootEntries: describeRootEntries(),
     roBinds: [],
     command: ['/usr/bin/true'],
+    ...(seccomp ? { seccompFd: SECCOMP_FD } : {}),
   });
   return new Promise((resolve) => {
-    const child = spawn(argv[0]!, argv.slice(1), { env: {}, stdio: ['ignore', 'ignore', 'pipe'] });
+    const child = spawnSandboxed(argv, seccomp, ['ignore', 'ignore', 'pipe']);
     let stderr = '';
-    child.stderr.setEncoding('utf8');
-    child.stderr.on('data', (chunk: string) => (stderr += chunk.slice(0, 2000)));
+    child.stderr!.setEncoding('utf8');
+    child.stderr!.on('data', (chunk: string) => (stderr += chunk.slice(0, 2000)));
     child.on('error', (error) => resolve({ ok: false, reason: error.message }));
     child.on('close', (code) =>
       resolve(code === 0 ? { ok: true } : { ok: false, reason: `exit ${code}: ${stderr.trim()}` }),

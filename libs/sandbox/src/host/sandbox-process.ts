@@ -1,8 +1,10 @@
-import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import type { ChildProcessWithoutNullStreams } from 'node:child_process';
 import { SandboxFailure, type CapabilityBroker, type SandboxJob, type SandboxLimits } from '../contract';
 import { lineSplitter, type ChildMessage, type DoneMessage, type HostMessage } from '../protocol';
 import type { SandboxLogger } from './logger';
 import { relayFetch, type FetchLedger } from './fetch-relay';
+import type { SandboxCommand } from './launcher';
+import { spawnSandboxed } from './os-sandbox';
 
 /** What one invocation produced, before the host turns it into a SandboxResult. */
 export interface RawOutcome {
@@ -51,9 +53,9 @@ export class SandboxProcess {
     private readonly logger: SandboxLogger,
   ) {}
 
-  /** Spawns `argv` and resolves once the child reports its isolate ready. */
+  /** Spawns the command and resolves once the child reports its isolate ready. */
   static start(
-    argv: string[],
+    command: SandboxCommand,
     memoryMb: number,
     confined: boolean,
     logger: SandboxLogger,
@@ -61,7 +63,12 @@ export class SandboxProcess {
   ): Promise<SandboxProcess> {
     // An empty environment: bubblewrap itself stays visible as pid 1 inside the sandbox, and its
     // /proc/1/environ must not carry the worker's secrets.
-    const child = spawn(argv[0]!, argv.slice(1), { env: {}, stdio: 'pipe', detached: true });
+    const child = spawnSandboxed(
+      command.argv,
+      command.seccomp,
+      ['pipe', 'pipe', 'pipe'],
+      true,
+    ) as ChildProcessWithoutNullStreams;
     const processHandle = new SandboxProcess(child, memoryMb, confined, logger);
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {
