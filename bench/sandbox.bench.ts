@@ -149,9 +149,7 @@ async function sandboxFigures(
     400,
   );
 
-  log(
-    `sandbox: ${(await sandbox.confined()) ? 'bubblewrap + isolated-vm' : 'UNCONFINED (no bubblewrap) + isolated-vm'}`,
-  );
+  log(`sandbox: ${await sandbox.layers()}`);
   log('| measure | p50 [95% interval] | p95 | baseline | ratio | target |');
   log('|---|---|---|---|---|---|');
   const row = (label: string, samples: number[], baseLabel: string, base: number, target?: number): void => {

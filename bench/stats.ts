@@ -95,9 +95,11 @@ export interface Interval {
 }
 
 /**
- * The ratio of two medians, median(a) / median(b), with a 95% bootstrap percentile interval:
- * both sample sets are resampled with replacement `resamples` times. It says how far the ratio
- * could move with another set of runs on the same machine in the same state.
+ * The ratio of two medians, median(a) / median(b), with a 95% bootstrap percentile interval. The
+ * samples are paired: a[i] and b[i] were measured in the same round, so each resample draws
+ * rounds (with replacement) and takes both samples of each drawn round, which keeps what a round
+ * shared (the machine's state then) out of the interval. It says how far the ratio could move
+ * with another set of rounds on the same machine.
  */
 export function medianRatioInterval(
   a: readonly number[],
@@ -105,11 +107,13 @@ export function medianRatioInterval(
   resamples = 2000,
   seed = 1,
 ): Interval {
+  if (a.length !== b.length) throw new Error('medianRatioInterval: the samples must be paired');
   const random = seededRandom(seed);
-  const ratios = Array.from(
-    { length: resamples },
-    () => median(resample(a, random)) / median(resample(b, random)),
-  );
+  const rounds = a.map((_, i) => i);
+  const ratios = Array.from({ length: resamples }, () => {
+    const drawn = resample(rounds, random);
+    return median(drawn.map((i) => a[i]!)) / median(drawn.map((i) => b[i]!));
+  });
   return { estimate: median(a) / median(b), low: percentile(ratios, 2.5), high: percentile(ratios, 97.5) };
 }
 

@@ -6,7 +6,7 @@
 //
 // Ends with one `Tests:` line summing every run, which .ci/run reads.
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { delimiter, dirname, join } from 'node:path';
 import { ensureNodeRuntime } from '@warden/devstack';
 
@@ -55,17 +55,25 @@ async function jest(nodePath: string, version: string, args: string[]): Promise<
     [jestBin, '--runInBand', '--json', `--outputFile=${resultFile}`, ...args],
     env,
   );
-  if (!existsSync(resultFile)) return broken(version);
-  const result = JSON.parse(readFileSync(resultFile, 'utf8')) as {
+  let result: {
     numPassedTests: number;
     numFailedTests: number;
     numTotalTests: number;
+    numRuntimeErrorTestSuites: number;
   };
+  try {
+    result = JSON.parse(readFileSync(resultFile, 'utf8')) as typeof result;
+  } catch {
+    return broken(version); // no results file, or a truncated one
+  }
+  // A suite that fails to load has no failed test of its own: count it as one.
+  const failed = result.numFailedTests + result.numRuntimeErrorTestSuites;
   return {
     node: version,
     passed: result.numPassedTests,
-    failed: result.numFailedTests,
-    total: result.numTotalTests,
+    // A run that failed must not print "0 failed".
+    failed: code !== 0 ? Math.max(failed, 1) : failed,
+    total: result.numTotalTests + result.numRuntimeErrorTestSuites,
     ok: code === 0,
   };
 }

@@ -105,6 +105,7 @@ async function main(): Promise<void> {
   // Boots the spare process now, so the first plugin step of any tenant does not wait for it.
   sandbox
     .prestart()
+    .then(async () => logger.info('plugin sandbox ready', { layers: await sandbox.layers() }))
     .catch((err: unknown) =>
       logger.warn('plugin sandbox unavailable', { error: err instanceof Error ? err.message : String(err) }),
     );

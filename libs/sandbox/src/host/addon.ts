@@ -1,11 +1,11 @@
-import { createRequire } from 'node:module';
+import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 
 /**
  * Which isolated-vm serves this Node, and where its native module is. Two lines are installed
  * (package.json): 5.x for Node 20 (its engines allow 18 and up; it ships no binaries, so setup
  * builds it with node-gyp), and 6.x under the alias `isolated-vm-6` for Node 22 and 24 (its
- * engines start at 22; its npm package carries prebuilt binaries for both ABIs on linux x64 and
+ * engines start at 22; its npm package carries prebuilt modules for both ABIs on linux x64 and
  * arm64, glibc and musl). The child loads the native module by path, so nothing else differs.
  */
 export interface IsolatedVmAddon {
@@ -36,19 +36,27 @@ export function isolatedVmAddon(): IsolatedVmAddon {
     return { packageName, packageDir, nativePath: built, buildPath: built };
   }
   const buildPath = join(packageDir, 'build', 'Release', 'isolated_vm.node');
-  return { packageName, packageDir, nativePath: foundModule(packageDir) ?? buildPath, buildPath };
+  return { packageName, packageDir, nativePath: prebuiltModule(packageDir) ?? buildPath, buildPath };
 }
 
 /**
- * The module 6.x's own loader (node-gyp-build) would pick: a local build, else the prebuilt one
- * for this platform, ABI and libc; none when neither exists yet.
+ * The prebuilt module 6.x ships for this platform, architecture, Node ABI and libc, named as its
+ * loader (node-gyp-build) names them; none when the package has no module for this Node. Picked
+ * by ABI, not through build/Release, which Node 22 and 24 would share.
  */
-function foundModule(packageDir: string): string | undefined {
-  const requireFromPackage = createRequire(join(packageDir, 'package.json'));
-  const nodeGypBuild = requireFromPackage('node-gyp-build') as { path: (dir: string) => string };
-  try {
-    return nodeGypBuild.path(packageDir);
-  } catch {
-    return undefined;
-  }
+function prebuiltModule(packageDir: string): string | undefined {
+  const libc = process.platform !== 'linux' ? '' : isGlibc() ? '.glibc' : '.musl';
+  const file = join(
+    packageDir,
+    'prebuilds',
+    `${process.platform}-${process.arch}`,
+    `isolated-vm.abi${process.versions.modules}${libc}.node`,
+  );
+  return existsSync(file) ? file : undefined;
+}
+
+/** glibc's runtime version is in Node's diagnostic report header; musl has none. */
+function isGlibc(): boolean {
+  const report = process.report?.getReport() as { header?: { glibcVersionRuntime?: string } } | undefined;
+  return typeof report?.header?.glibcVersionRuntime === 'string';
 }

@@ -104,6 +104,15 @@ export class SandboxManager {
     return (await this.launch()).confined;
   }
 
+  /** The layers sandbox processes start in, for logs and reports: `bubblewrap + seccomp + isolated-vm`. */
+  async layers(): Promise<string> {
+    const launcher = await this.launch();
+    if (!launcher.confined) return 'UNCONFINED (no bubblewrap) + isolated-vm';
+    return launcher.filtered
+      ? 'bubblewrap + seccomp + isolated-vm'
+      : 'bubblewrap (no seccomp filter) + isolated-vm';
+  }
+
   close(): void {
     this.closed = true;
     for (const spare of this.spares.splice(0)) spare.kill();

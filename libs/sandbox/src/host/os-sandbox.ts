@@ -99,7 +99,8 @@ export function spawnSandboxed(
     const filterPipe = child.stdio[SECCOMP_FD] as Writable;
     // A bubblewrap that failed before reading it closes the pipe; its exit tells the story.
     filterPipe.on('error', () => undefined);
-    filterPipe.end(seccomp);
+    // Closed once written: bubblewrap reads what is buffered, then EOF; no descriptor stays open.
+    filterPipe.end(seccomp, () => filterPipe.destroy());
   }
   return child;
 }

@@ -2,9 +2,10 @@
  * The sandbox process's seccomp filter: a classic BPF program bubblewrap loads (`--seccomp FD`)
  * before it runs node. It refuses, with EPERM, the system calls node and isolated-vm never make
  * and kernel exploits often start from: io_uring, bpf, userfaultfd, perf events, keyrings,
- * ptrace and other processes' memory, mounts and namespaces, modules, kexec, clocks, reboot.
+ * ptrace and other processes' memory, mounts, unshare and setns, modules, kexec, clocks, reboot.
  * The namespaces and dropped capabilities already refuse many of these; the filter also takes
- * away the kernel code behind them. A call from another ABI (x32, or a foreign architecture) kills
+ * away the kernel code behind them. (clone with CLONE_NEW* flags is not filtered here: the
+ * disabled user namespaces and the missing capabilities refuse it.) A call from another ABI (x32, or a foreign architecture) kills
  * the process.
  *
  * Built by hand, not with libseccomp: the program is a list of comparisons, and writing it here
@@ -70,6 +71,7 @@ export const REFUSED_SYSCALLS_X86_64: Readonly<Record<string, number>> = {
   fspick: 433,
   pidfd_getfd: 438,
   mount_setattr: 442,
+  quotactl_fd: 443,
 };
 
 // Classic BPF opcodes (linux/bpf_common.h) and seccomp's constants (linux/seccomp.h, audit.h).
