@@ -287,7 +287,8 @@ describe('chained plugin steps', () => {
     const view = await waitForRun(api, runId);
     expect(view.status).toBe('cancelled');
     // Well before the waiter's own 30 s deadline.
-    expect(Date.now() - cancelledAt).toBeLessThan(15_000);
+    // At the workflow task's next heartbeat (WARDEN_WORKFLOW_TASK_TIMEOUT), then the kill.
+    expect(Date.now() - cancelledAt).toBeLessThan(6_000);
     // Every member ends cancelled, a too (its result went down with the chain's activity); the
     // audit keeps what ran: a succeeded, the waiter was cancelled, c never started.
     expect(view.steps.map((s) => `${s.id}:${s.status}`)).toEqual([

@@ -186,8 +186,10 @@ describe('plugin steps in real runs', () => {
     expect((await api.call('POST', `/v1/runs/${runId}/cancel`, { json: {} })).status).toBe(202);
     const view = await waitForRun(api, runId);
     expect(view.status).toBe('cancelled');
-    // Well before the plugin's own 30 s deadline: the sandbox job was aborted, and audited so.
-    expect(Date.now() - cancelledAt).toBeLessThan(10_000);
+    // Well before the plugin's own 30 s deadline: the sandbox job was aborted, and audited so. The
+    // cancellation reaches the run at the workflow task's next heartbeat, 80% of
+    // WARDEN_WORKFLOW_TASK_TIMEOUT (about 3.2 s; with Temporal's default 10 s it took about 8 s).
+    expect(Date.now() - cancelledAt).toBeLessThan(6_000);
     const events = await api.call<{ items: { outcome: string; details: Record<string, unknown> }[] }>(
       'GET',
       '/v1/audit?action=plugin.execute',

@@ -9,6 +9,15 @@ import type { PluginPin } from './activity-contract';
 /** The one generic workflow type that interprets every Warden definition. */
 export const WARDEN_WORKFLOW_TYPE = 'wardenRun';
 
+/**
+ * The workflow task timeout of a run (Temporal's default is 10 s). While a local activity (a
+ * plugin step) runs, the worker keeps its workflow task open and heartbeats it at 80% of this.
+ * A cancellation or a signal that arrives meanwhile reaches the run only at that heartbeat, so
+ * this bounds how long a cancelled plugin step keeps running: about 3.2 s, not 8 s. A Warden
+ * workflow task takes milliseconds, so 4 s leaves ample room on a busy worker.
+ */
+export const WARDEN_WORKFLOW_TASK_TIMEOUT = '4s';
+
 /** Until tenancy lands every record belongs to this tenant. */
 export const DEFAULT_TENANT_ID = '00000000-0000-0000-0000-000000000001';
 

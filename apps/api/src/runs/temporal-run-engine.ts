@@ -6,6 +6,7 @@ import {
   RunNotFoundError,
   taskQueueFor,
   temporalWorkflowIdFor,
+  WARDEN_WORKFLOW_TASK_TIMEOUT,
   WARDEN_WORKFLOW_TYPE,
   type ApprovalDecision,
   type RunArgs,
@@ -34,6 +35,7 @@ export class TemporalRunEngine extends RunEngine {
           workflowIdReusePolicy: 'REJECT_DUPLICATE',
           args: [args],
           memo: { tenantId: args.tenantId },
+          workflowTaskTimeout: WARDEN_WORKFLOW_TASK_TIMEOUT,
         }),
       );
     } catch (err) {
