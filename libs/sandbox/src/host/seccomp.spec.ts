@@ -1,5 +1,11 @@
 import { readFileSync } from 'node:fs';
-import { REFUSED_SYSCALLS_X86_64, SECCOMP_RESULTS, evaluateSeccompFilter, seccompFilter } from './seccomp';
+import {
+  REFUSED_SYSCALLS_AARCH64,
+  REFUSED_SYSCALLS_X86_64,
+  SECCOMP_RESULTS,
+  evaluateSeccompFilter,
+  seccompFilter,
+} from './seccomp';
 
 const filter = seccompFilter('x64')!;
 const run = (nr: number, arch: number = SECCOMP_RESULTS.archX86_64): number =>
@@ -24,14 +30,46 @@ describe('sandbox seccomp filter', () => {
     expect(run(26, 0x40000003)).toBe(SECCOMP_RESULTS.kill);
   });
 
+  it('has a table for aarch64, where the same calls are refused and x86_64 calls killed', () => {
+    const arm = seccompFilter('arm64')!;
+    for (const [name, nr] of Object.entries(REFUSED_SYSCALLS_AARCH64)) {
+      expect([name, evaluateSeccompFilter(arm, SECCOMP_RESULTS.archAarch64, nr)]).toEqual([
+        name,
+        SECCOMP_RESULTS.eperm,
+      ]);
+    }
+    // read, write, mmap, clone, execve, futex on aarch64
+    for (const nr of [63, 64, 222, 220, 221, 98]) {
+      expect(evaluateSeccompFilter(arm, SECCOMP_RESULTS.archAarch64, nr)).toBe(SECCOMP_RESULTS.allow);
+    }
+    expect(evaluateSeccompFilter(arm, SECCOMP_RESULTS.archX86_64, 0)).toBe(SECCOMP_RESULTS.kill);
+    // Every x86_64 name either has its aarch64 number or never existed there.
+    const x86Only = ['uselib', '_sysctl', 'iopl', 'ioperm', 'create_module', 'get_kernel_syms'];
+    const missing = Object.keys(REFUSED_SYSCALLS_X86_64).filter((n) => !(n in REFUSED_SYSCALLS_AARCH64));
+    expect(missing.sort()).toEqual([...x86Only, 'query_module', 'nfsservctl'].sort());
+  });
+
   it('has no table, so no filter, for other architectures', () => {
-    expect(seccompFilter('arm64')).toBeUndefined();
+    expect(seccompFilter('ppc64')).toBeUndefined();
+  });
+
+  it("uses aarch64's numbers (checked against asm-generic/unistd.h)", () => {
+    const header = readFileSync('/usr/include/asm-generic/unistd.h', 'utf8');
+    for (const [name, nr] of Object.entries(REFUSED_SYSCALLS_AARCH64)) {
+      expect([name, new RegExp(`#define __NR_${name}\\s+(\\d+)\\b`).exec(header)?.[1]]).toEqual([
+        name,
+        String(nr),
+      ]);
+    }
   });
 
   it("uses the kernel's numbers (checked against asm/unistd_64.h)", () => {
     const header = readFileSync('/usr/include/x86_64-linux-gnu/asm/unistd_64.h', 'utf8');
     for (const [name, nr] of Object.entries(REFUSED_SYSCALLS_X86_64)) {
-      expect([name, new RegExp(`#define __NR_${name} (\\d+)`).exec(header)?.[1]]).toEqual([name, String(nr)]);
+      expect([name, new RegExp(`#define __NR_${name}\\s+(\\d+)\\b`).exec(header)?.[1]]).toEqual([
+        name,
+        String(nr),
+      ]);
     }
   });
 });

@@ -74,6 +74,63 @@ export const REFUSED_SYSCALLS_X86_64: Readonly<Record<string, number>> = {
   quotactl_fd: 443,
 };
 
+/**
+ * The same calls on aarch64 (the generic table, asm-generic/unistd.h), without the ones that
+ * architecture never had (uselib, _sysctl, iopl, ioperm, the old module calls, nfsservctl).
+ */
+export const REFUSED_SYSCALLS_AARCH64: Readonly<Record<string, number>> = {
+  ptrace: 117,
+  syslog: 116,
+  vhangup: 58,
+  pivot_root: 41,
+  adjtimex: 171,
+  chroot: 51,
+  acct: 89,
+  settimeofday: 170,
+  mount: 40,
+  umount2: 39,
+  swapon: 224,
+  swapoff: 225,
+  reboot: 142,
+  sethostname: 161,
+  setdomainname: 162,
+  init_module: 105,
+  delete_module: 106,
+  quotactl: 60,
+  lookup_dcookie: 18,
+  clock_settime: 112,
+  kexec_load: 104,
+  add_key: 217,
+  request_key: 218,
+  keyctl: 219,
+  unshare: 97,
+  perf_event_open: 241,
+  fanotify_init: 262,
+  name_to_handle_at: 264,
+  open_by_handle_at: 265,
+  clock_adjtime: 266,
+  setns: 268,
+  process_vm_readv: 270,
+  process_vm_writev: 271,
+  kcmp: 272,
+  finit_module: 273,
+  kexec_file_load: 294,
+  bpf: 280,
+  userfaultfd: 282,
+  io_uring_setup: 425,
+  io_uring_enter: 426,
+  io_uring_register: 427,
+  open_tree: 428,
+  move_mount: 429,
+  fsopen: 430,
+  fsconfig: 431,
+  fsmount: 432,
+  fspick: 433,
+  pidfd_getfd: 438,
+  mount_setattr: 442,
+  quotactl_fd: 443,
+};
+
 // Classic BPF opcodes (linux/bpf_common.h) and seccomp's constants (linux/seccomp.h, audit.h).
 const LD_W_ABS = 0x20;
 const JEQ_K = 0x15;
@@ -84,6 +141,7 @@ const SECCOMP_RET_ERRNO = 0x00050000;
 const SECCOMP_RET_ALLOW = 0x7fff0000;
 const EPERM = 1;
 const AUDIT_ARCH_X86_64 = 0xc000003e;
+const AUDIT_ARCH_AARCH64 = 0xc00000b7;
 /** x32 system calls carry this bit in their number on x86_64. */
 const X32_SYSCALL_BIT = 0x40000000;
 /** Offsets in struct seccomp_data. */
@@ -97,21 +155,30 @@ interface Instruction {
   k: number;
 }
 
+/** Per architecture (process.arch): its AUDIT_ARCH, its table, and whether x32 calls exist. */
+const ARCHITECTURES: Readonly<
+  Record<string, { auditArch: number; refused: Readonly<Record<string, number>>; x32: boolean }>
+> = {
+  x64: { auditArch: AUDIT_ARCH_X86_64, refused: REFUSED_SYSCALLS_X86_64, x32: true },
+  arm64: { auditArch: AUDIT_ARCH_AARCH64, refused: REFUSED_SYSCALLS_AARCH64, x32: false },
+};
+
 /** The filter for `arch` (process.arch), or undefined where Warden has no syscall table for it. */
 export function seccompFilter(arch: string = process.arch): Buffer | undefined {
-  if (arch !== 'x64') return undefined;
-  const refused = [...new Set(Object.values(REFUSED_SYSCALLS_X86_64))];
-  // Layout: arch check, load nr, x32 check, one comparison per refused call, then the three
+  const spec = ARCHITECTURES[arch];
+  if (!spec) return undefined;
+  const refused = [...new Set(Object.values(spec.refused))];
+  // Layout: arch check, load nr, (x32 check), one comparison per refused call, then the three
   // returns: allow, EPERM, kill. Jump offsets count instructions after the jump.
-  const compareStart = 4;
+  const compareStart = spec.x32 ? 4 : 3;
   const allowAt = compareStart + refused.length;
   const denyAt = allowAt + 1;
   const killAt = allowAt + 2;
   const program: Instruction[] = [
     { code: LD_W_ABS, jt: 0, jf: 0, k: DATA_ARCH },
-    { code: JEQ_K, jt: 0, jf: killAt - 2, k: AUDIT_ARCH_X86_64 },
+    { code: JEQ_K, jt: 0, jf: killAt - 2, k: spec.auditArch },
     { code: LD_W_ABS, jt: 0, jf: 0, k: DATA_NR },
-    { code: JSET_K, jt: killAt - 4, jf: 0, k: X32_SYSCALL_BIT },
+    ...(spec.x32 ? [{ code: JSET_K, jt: killAt - 4, jf: 0, k: X32_SYSCALL_BIT }] : []),
     ...refused.map((nr, i) => ({ code: JEQ_K, jt: denyAt - (compareStart + i + 1), jf: 0, k: nr })),
     { code: RET_K, jt: 0, jf: 0, k: SECCOMP_RET_ALLOW },
     { code: RET_K, jt: 0, jf: 0, k: SECCOMP_RET_ERRNO | EPERM },
@@ -154,4 +221,5 @@ export const SECCOMP_RESULTS = {
   eperm: SECCOMP_RET_ERRNO | EPERM,
   kill: SECCOMP_RET_KILL_PROCESS,
   archX86_64: AUDIT_ARCH_X86_64,
+  archAarch64: AUDIT_ARCH_AARCH64,
 } as const;
