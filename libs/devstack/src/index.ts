@@ -21,6 +21,7 @@ export {
 export {
   startTemporalDevServer,
   startDevArgs,
+  DEV_SERVER_DYNAMIC_CONFIG,
   type TemporalDevServer,
   type TemporalDevServerOptions,
 } from './temporal-server';

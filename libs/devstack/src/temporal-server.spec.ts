@@ -12,6 +12,8 @@ describe('startDevArgs', () => {
       '--log-format',
       'text',
       '--headless',
+      '--dynamic-config-value',
+      'history.transferProcessorMaxPollRPS=1000',
     ]);
   });
 
