@@ -221,9 +221,17 @@ async function workflowFigures(address: string, code: string): Promise<void> {
     credentialSlots: [],
     requireOsSandbox: false,
   };
+  /** Each sandbox call the worker makes: as the activity waits for it, and inside the child. */
+  const inWorker = { call: [] as number[], child: [] as number[] };
   const host: PluginHost = {
     load: async () => loaded,
-    execute: (job) => sandbox.execute(job),
+    execute: async (job) => {
+      const t0 = performance.now();
+      const result = await sandbox.execute(job);
+      inWorker.call.push(performance.now() - t0);
+      inWorker.child.push(result.usage.wallMs);
+      return result;
+    },
     record: async () => undefined,
   };
 
@@ -284,6 +292,8 @@ async function workflowFigures(address: string, code: string): Promise<void> {
   };
   await worker.runUntil(async () => {
     for (let i = 0; i < 5; i++) for (const variant of variants) await runOnce(variant.yaml);
+    inWorker.call.length = 0;
+    inWorker.child.length = 0;
     for (let round = 0; round < RUNS; round++) {
       const k = round % variants.length;
       for (const variant of [...variants.slice(k), ...variants.slice(0, k)]) {
@@ -299,6 +309,10 @@ async function workflowFigures(address: string, code: string): Promise<void> {
   await client.connection.close();
   await connection.close();
 
+  log('');
+  log(
+    `sandbox calls made by the worker's plugin steps (${inWorker.call.length}): p50 ${within(medianInterval(inWorker.call), 3, ' ms')} as the activity waits, of which ${ms(median(inWorker.child))} inside the child`,
+  );
   for (const length of SHAPES) {
     const shape = variants.filter((v) => v.length === length);
     const p50 = (kind: Kind, of: 'samples' | 'onWorker'): number =>
