@@ -18,7 +18,7 @@ const { runHttp } = proxyActivities<WardenActivities>({
     maximumAttempts: 1,
     initialInterval: 1000,
     backoffCoefficient: 2,
-    nonRetryableErrorTypes: ['ProfileViolation', 'InvalidRequest', 'ShellSpawnFailed'],
+    nonRetryableErrorTypes: ['ProfileViolation', 'InvalidRequest', 'ShellSpawnFailed', 'PluginUnavailable'],
   },
 });
 

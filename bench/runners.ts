@@ -5,6 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import { parseWorkflow, resolveRunInputs } from '@warden/definition';
 import {
+  WARDEN_WORKFLOW_TASK_TIMEOUT,
   WARDEN_WORKFLOW_TYPE,
   taskQueueFor,
   temporalWorkflowIdFor,
@@ -85,7 +86,7 @@ function checkSucceeded(state: RunState, steps: number): void {
 }
 
 export async function createRunners(stack: BenchStack, opts: RunnerOptions): Promise<Runners> {
-  const { client } = stack;
+  const { client, wardenClient } = stack;
   const register = async (yaml: string): Promise<string> =>
     (await post<{ id: string }>(`${stack.api}/v1/workflows`, stack.authorization, 'application/yaml', yaml))
       .id;
@@ -102,7 +103,7 @@ export async function createRunners(stack: BenchStack, opts: RunnerOptions): Pro
     );
     const startMs = performance.now() - t0;
     const temporalId = temporalWorkflowIdFor(runId);
-    checkSucceeded(await client.workflow.getHandle<typeof wardenRun>(temporalId).result(), opts.steps);
+    checkSucceeded(await wardenClient.workflow.getHandle<typeof wardenRun>(temporalId).result(), opts.steps);
     return { workflowId: temporalId, startMs };
   };
 
@@ -140,12 +141,13 @@ export async function createRunners(stack: BenchStack, opts: RunnerOptions): Pro
     };
     const workflowId = temporalWorkflowIdFor(runId);
     const t0 = performance.now();
-    const handle = await client.workflow.start<typeof wardenRun>(WARDEN_WORKFLOW_TYPE, {
+    const handle = await wardenClient.workflow.start<typeof wardenRun>(WARDEN_WORKFLOW_TYPE, {
       taskQueue: taskQueueFor(opts.tenantId),
       workflowId,
       workflowIdReusePolicy: 'REJECT_DUPLICATE',
       args: [args],
       memo: { tenantId: opts.tenantId },
+      workflowTaskTimeout: WARDEN_WORKFLOW_TASK_TIMEOUT,
     });
     const startMs = performance.now() - t0;
     checkSucceeded(await handle.result(), opts.steps);

@@ -6,7 +6,8 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { INestApplication } from '@nestjs/common';
-import { Client, Connection } from '@temporalio/client';
+import { Client, Connection, type DataConverter } from '@temporalio/client';
+import { KeyRing, tenantDataConverter } from '@warden/crypto';
 import { NativeConnection, Worker } from '@temporalio/worker';
 import {
   createTestDatabase,
@@ -39,8 +40,13 @@ export interface BenchStack {
   receiverUrl: string;
   /** Requests the receiver has answered so far (each run's steps must land exactly once). */
   receivedRequests(): number;
-  /** A client on its own connection, used to await both sides' results. */
+  /** A client on its own connection, used to await the raw side's results and read histories. */
   client: Client;
+  /**
+   * The same connection with the tenant's data converter, as the API's client for the tenant:
+   * Warden's payloads are the tenant's ciphertext, which only this client (and the worker) reads.
+   */
+  wardenClient: Client;
   temporalAddress: string;
   databaseUrl: string;
   /** Runs `fn` while both workers poll. */
@@ -85,6 +91,7 @@ function startReceiver(): { server: Server; count: () => number } {
 /** Both workers on one connection, in this process; they differ only in their workflow code. */
 async function createWorkers(
   connection: NativeConnection,
+  dataConverter: DataConverter,
   log: (line: string) => void,
 ): Promise<{ warden: Worker; raw: Worker }> {
   // Errors only: a log line per step would cost the Warden side CPU the raw side does not pay.
@@ -95,6 +102,7 @@ async function createWorkers(
     tenantId: DEFAULT_TENANT_ID,
     logger,
     maxConcurrentActivityTaskExecutions: MAX_ACTIVITIES,
+    dataConverter,
   });
   // The worker options createWardenWorker sets (libs/engine/src/worker.ts).
   const raw = await Worker.create({
@@ -143,6 +151,9 @@ export async function startBenchStack(log: (line: string) => void): Promise<Benc
     const clientConnection = await Connection.connect({ address });
     cleanups.push(() => clientConnection.close());
     const client = new Client({ connection: clientConnection });
+    // The API's own key ring (same process): the worker and the client seal and open with it.
+    const dataConverter = tenantDataConverter(app.get(KeyRing), DEFAULT_TENANT_ID);
+    const wardenClient = new Client({ connection: clientConnection, dataConverter });
 
     return {
       api,
@@ -151,10 +162,11 @@ export async function startBenchStack(log: (line: string) => void): Promise<Benc
       receiverUrl,
       receivedRequests: receiver.count,
       client,
+      wardenClient,
       temporalAddress: address,
       databaseUrl: db.url,
       withWorkers: async (fn) => {
-        const { warden, raw } = await createWorkers(connection, log);
+        const { warden, raw } = await createWorkers(connection, dataConverter, log);
         return warden.runUntil(() => raw.runUntil(fn));
       },
       close,
