@@ -26,8 +26,18 @@ export function isolatedVmPackageFor(major: number): string {
   return major >= SIX_FROM_MAJOR ? 'isolated-vm-6' : 'isolated-vm';
 }
 
-/** The addon for the Node running this process (its major picks the line, its ABI the module). */
+let found: IsolatedVmAddon | undefined;
+
+/**
+ * The addon for the Node running this process (its major picks the line, its ABI the module).
+ * Worked out once per process: none of it changes while the process runs, and finding the libc
+ * takes a diagnostic report.
+ */
 export function isolatedVmAddon(): IsolatedVmAddon {
+  return (found ??= locateAddon());
+}
+
+function locateAddon(): IsolatedVmAddon {
   const packageName = isolatedVmPackageFor(Number(process.versions.node.split('.')[0]));
   const packageDir = dirname(require.resolve(`${packageName}/package.json`));
   if (packageName === 'isolated-vm') {
