@@ -5,7 +5,8 @@
  *  1. per call: a trivial plugin through a warm tenant pool (IPC to a bubblewrap'd process, a
  *     fresh isolated-vm context, output parsed and validated), against a naive baseline that
  *     spawns a plain Node child process per call; the same with a 60 KB plugin (its code crosses
- *     to the process once, not per call);
+ *     to the process once, not per call); and calls 40 ms apart, as one-step runs make them,
+ *     against a bare pipe round trip to an echoing child at the same spacing;
  *  2. cold pool: a new tenant's pool start (it takes the worker's spare process), against booting
  *     a sandbox process from nothing;
  *  3. workflow shape: plugin steps against built-in transform steps (workflow code) and http
@@ -14,6 +15,9 @@
  *     dev server. Each run is timed twice: end to end (start request to result, as a client sees
  *     it) and on the worker (from the first workflow task's start to the run's close, server
  *     timestamps from the history), which leaves out the server's dispatch and the client.
+ *  4. the SDK floor, interleaved with 3: a bare Temporal workflow (floor-workflows.ts) awaiting
+ *     one no-op local activity against the same workflow returning at once. It is what a plugin
+ *     step costs before any Warden code runs; the rest of the step's extra time is Warden's.
  *
  * The worker's plugin host here serves one verified plugin from memory and writes no audit row;
  * the real one reads the registry once per 30 s and appends one audit row per execution.
@@ -27,7 +31,13 @@ import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import { Client, Connection } from '@temporalio/client';
 import type { temporal } from '@temporalio/proto';
-import { DefaultLogger, NativeConnection, Runtime, makeTelemetryFilterString } from '@temporalio/worker';
+import {
+  DefaultLogger,
+  NativeConnection,
+  Runtime,
+  Worker,
+  makeTelemetryFilterString,
+} from '@temporalio/worker';
 import { parseWorkflow } from '@warden/definition';
 import { startTemporalDevServer } from '@warden/devstack';
 import {
@@ -44,11 +54,14 @@ import { compilePluginSource } from '@warden/plugins';
 import { DEFAULT_SANDBOX_LIMITS, SandboxManager, createFetchBroker, type SandboxJob } from '@warden/sandbox';
 import { median, medianInterval, medianRatioInterval, percentile, type Interval } from './stats';
 import { log, positiveInt } from './bench-env';
+import type { FloorActivities } from './floor-workflows';
 
 const CALLS = positiveInt('BENCH_CALLS', 2000);
 const RUNS = positiveInt('BENCH_RUNS', 100);
 const COLD_STARTS = 10;
 const NAIVE_CALLS = 20;
+/** About how far apart a worker's plugin steps reach the sandbox when each run has one. */
+const IDLE_SPACING_MS = 40;
 /** Workflow shapes: one step (the issue's comparison) and a chain of five. */
 const SHAPES = [1, 5] as const;
 
@@ -105,6 +118,32 @@ function naiveCall(code: string, n: number): Promise<void> {
   });
 }
 
+/**
+ * A bare round trip over pipes to a Node child that echoes each line back, timed like the plugin
+ * calls: what two processes waking each other cost on this machine, before any sandbox work.
+ */
+async function pipeRoundTrips(count: number, pauseMs: number): Promise<number[]> {
+  const child = spawn(
+    process.execPath,
+    ['-e', "process.stdin.setEncoding('utf8');process.stdin.on('data',(d)=>process.stdout.write(d))"],
+    { stdio: ['pipe', 'pipe', 'inherit'] },
+  );
+  child.stdout.setEncoding('utf8');
+  let answered = (): void => undefined;
+  child.stdout.on('data', () => answered());
+  const roundTrip = (): Promise<void> =>
+    new Promise((resolve) => {
+      answered = resolve;
+      child.stdin.write('{"t":"run"}\n');
+    });
+  try {
+    await timeEach(100, roundTrip);
+    return await timeEach(count, roundTrip, pauseMs);
+  } finally {
+    child.kill();
+  }
+}
+
 /** Times `call` `count` times, one after the other, each after an untimed pause of `pauseMs`. */
 async function timeEach(count: number, call: (i: number) => Promise<void>, pauseMs = 0): Promise<number[]> {
   const samples: number[] = [];
@@ -131,8 +170,11 @@ async function sandboxFigures(
     if ((output as { n: number }).n !== i + 1) throw new Error('wrong plugin output');
   };
   const backToBack = await timeEach(CALLS, call);
-  // Steps of a workflow reach the sandbox a few milliseconds apart, not back to back.
+  // Steps of a workflow reach the sandbox a few milliseconds apart, not back to back; one step
+  // per run, as in part 3, about 40 ms apart, when both processes have gone idle in between.
   const spaced = await timeEach(CALLS / 4, call, 2);
+  const idleSpaced = await timeEach(CALLS / 8, call, IDLE_SPACING_MS);
+  const pipeIdle = await pipeRoundTrips(CALLS / 8, IDLE_SPACING_MS);
   const callLarge = async (i: number): Promise<void> => {
     const { output } = await sandbox.execute(jobFor(tenant, largeCode, i, 'bench-increment-large'));
     if ((output as { n: number }).n !== i + 1) throw new Error('wrong plugin output');
@@ -172,6 +214,13 @@ async function sandboxFigures(
     spacedLarge,
     'naive process per call',
     median(naive),
+    TARGETS.perCallMs,
+  );
+  row(
+    `plugin call, warm pool, ${IDLE_SPACING_MS} ms apart (${idleSpaced.length})`,
+    idleSpaced,
+    `bare pipe round trip, ${IDLE_SPACING_MS} ms apart`,
+    median(pipeIdle),
     TARGETS.perCallMs,
   );
   row(
@@ -263,6 +312,28 @@ async function workflowFigures(address: string, code: string): Promise<void> {
   const connection = await NativeConnection.connect({ address });
   const client = new Client({ connection: await Connection.connect({ address }) });
   const worker = await createWardenWorker({ connection, tenantId, plugins: host, logger: quiet });
+  // The SDK floor: bare workflows on a task queue of their own, served by a plain worker.
+  const floorQueue = `bench-floor-${tenantId}`;
+  const floorWorker = await Worker.create({
+    connection,
+    taskQueue: floorQueue,
+    workflowsPath: require.resolve('./floor-workflows'),
+    activities: { noop: async (input: unknown) => input } satisfies FloorActivities,
+  });
+  const floor = {
+    none: { type: 'noActivity', samples: [] as number[], onWorker: [] as number[] },
+    one: { type: 'oneLocalActivity', samples: [] as number[], onWorker: [] as number[] },
+  };
+  const runFloor = async (type: string): Promise<number> => {
+    const handle = await client.workflow.start(type, {
+      taskQueue: floorQueue,
+      workflowId: randomUUID(),
+      args: [{ n: 1 }],
+    });
+    if (((await handle.result()) as { n?: number }).n !== 1)
+      throw new Error(`${type} returned the wrong value`);
+    return onWorkerMs(await handle.fetchHistory());
+  };
   /** Runs once; returns the run's time on the worker: first workflow task started to close. */
   const runOnce = async (yaml: string): Promise<number> => {
     const { definition, problems } = parseWorkflow(yaml);
@@ -290,20 +361,28 @@ async function workflowFigures(address: string, code: string): Promise<void> {
     await handle.result();
     return onWorkerMs(await handle.fetchHistory());
   };
+  /** Every variant and both floor workflows, measured in one rotation. */
+  const entries = [
+    ...variants.map((v) => ({ ...v, run: () => runOnce(v.yaml) })),
+    ...Object.values(floor).map((f) => ({ ...f, run: () => runFloor(f.type) })),
+  ];
+  const floorRunning = floorWorker.run();
   await worker.runUntil(async () => {
-    for (let i = 0; i < 5; i++) for (const variant of variants) await runOnce(variant.yaml);
+    for (let i = 0; i < 5; i++) for (const entry of entries) await entry.run();
     inWorker.call.length = 0;
     inWorker.child.length = 0;
     for (let round = 0; round < RUNS; round++) {
-      const k = round % variants.length;
-      for (const variant of [...variants.slice(k), ...variants.slice(0, k)]) {
+      const k = round % entries.length;
+      for (const entry of [...entries.slice(k), ...entries.slice(0, k)]) {
         const t0 = performance.now();
-        const onWorker = await runOnce(variant.yaml);
-        variant.samples.push(performance.now() - t0);
-        variant.onWorker.push(onWorker);
+        const onWorker = await entry.run();
+        entry.samples.push(performance.now() - t0);
+        entry.onWorker.push(onWorker);
       }
     }
   });
+  floorWorker.shutdown();
+  await floorRunning;
   sandbox.close();
   receiver.close();
   await client.connection.close();
@@ -337,6 +416,40 @@ async function workflowFigures(address: string, code: string): Promise<void> {
         `plugin against transform, ${length} step(s), ${clock === 'samples' ? 'end to end' : 'on the worker'}: ${within(ratio, 2, 'x')} (target <= ${TARGETS.stepRatio}x: ${verdict(ratio.high <= TARGETS.stepRatio)}${ratio.estimate <= TARGETS.stepRatio && ratio.high > TARGETS.stepRatio ? ', the estimate is under it' : ''}); ${extra.toFixed(1)} ms more per step`,
       );
     }
+  }
+  logFloor(floor, {
+    plugin: variants.find((v) => v.kind === 'plugin' && v.length === 1)!,
+    transform: variants.find((v) => v.kind === 'transform' && v.length === 1)!,
+  });
+}
+
+interface Timed {
+  samples: number[];
+  onWorker: number[];
+}
+
+/**
+ * The SDK floor against the one-step comparison: how much of a plugin step's extra time any
+ * local activity costs, how much is Warden's own, and the best ratio a step run as a local
+ * activity could reach on this machine and server.
+ */
+function logFloor(floor: { none: Timed; one: Timed }, step: { plugin: Timed; transform: Timed }): void {
+  log('');
+  log(
+    `SDK floor: a bare Temporal workflow awaiting one no-op local activity, against the same returning at once (${RUNS} runs each, interleaved with the above)`,
+  );
+  log(
+    "| clock | no activity p50 | one local activity p50 | floor ratio | floor: ms per local activity | plugin step: ms more than transform | of which Warden's own | best ratio for a local-activity step |",
+  );
+  log('|---|---|---|---|---|---|---|---|');
+  for (const clock of ['samples', 'onWorker'] as const) {
+    const none = median(floor.none[clock]);
+    const floorMs = median(floor.one[clock]) - none;
+    const transform = median(step.transform[clock]);
+    const stepMs = median(step.plugin[clock]) - transform;
+    log(
+      `| ${clock === 'samples' ? 'end to end' : 'on the worker'} | ${ms(none)} | ${ms(median(floor.one[clock]))} | ${within(medianRatioInterval(floor.one[clock], floor.none[clock]), 2, 'x')} | ${ms(floorMs)} | ${ms(stepMs)} | ${ms(stepMs - floorMs)} | ${((transform + floorMs) / transform).toFixed(2)}x |`,
+    );
   }
 }
 
