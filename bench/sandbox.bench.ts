@@ -366,23 +366,23 @@ async function workflowFigures(address: string, code: string): Promise<void> {
     ...variants.map((v) => ({ ...v, run: () => runOnce(v.yaml) })),
     ...Object.values(floor).map((f) => ({ ...f, run: () => runFloor(f.type) })),
   ];
-  const floorRunning = floorWorker.run();
-  await worker.runUntil(async () => {
-    for (let i = 0; i < 5; i++) for (const entry of entries) await entry.run();
-    inWorker.call.length = 0;
-    inWorker.child.length = 0;
-    for (let round = 0; round < RUNS; round++) {
-      const k = round % entries.length;
-      for (const entry of [...entries.slice(k), ...entries.slice(0, k)]) {
-        const t0 = performance.now();
-        const onWorker = await entry.run();
-        entry.samples.push(performance.now() - t0);
-        entry.onWorker.push(onWorker);
+  // Both workers stop when the measuring ends, also when a run fails.
+  await floorWorker.runUntil(
+    worker.runUntil(async () => {
+      for (let i = 0; i < 5; i++) for (const entry of entries) await entry.run();
+      inWorker.call.length = 0;
+      inWorker.child.length = 0;
+      for (let round = 0; round < RUNS; round++) {
+        const k = round % entries.length;
+        for (const entry of [...entries.slice(k), ...entries.slice(0, k)]) {
+          const t0 = performance.now();
+          const onWorker = await entry.run();
+          entry.samples.push(performance.now() - t0);
+          entry.onWorker.push(onWorker);
+        }
       }
-    }
-  });
-  floorWorker.shutdown();
-  await floorRunning;
+    }),
+  );
   sandbox.close();
   receiver.close();
   await client.connection.close();
